@@ -1,0 +1,1 @@
+"""The graph: building, stores, tracing and verdicts, exporters."""

@@ -1,0 +1,104 @@
+"""Build the embedded networkx graph from records, and read records back from it."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+import networkx as nx
+
+from loaders.records import Record
+from ontology.model import Model, model as default_model
+
+__all__ = ["build_graph", "graph_to_records", "write_graphml", "read_graphml", "LABEL"]
+
+LABEL = "label"  # node attribute holding the node label (the ontology class)
+
+
+def build_graph(records: Iterable[Record], m: Model = default_model) -> nx.MultiDiGraph:
+    """One node per record (attributes: label, id, origin, literal and enum fields); one edge per reference.
+
+    Edges are keyed and typed by the relationship type derived from the ontology.
+
+    Examples
+    --------
+    >>> from loaders.records import Record
+    >>> recs = [Record("Person", "p1", {"name": "甲"}), Record("Division", "d1", {"name": "乙", "level": "city"}),
+    ...         Record("Organization", "o1", {"name": "丙", "kind": "government", "located_in": "d1"})]
+    >>> g = build_graph(recs)
+    >>> list(g.edges(keys=True))
+    [('o1', 'd1', 'LOCATED_IN')]
+    """
+    g = nx.MultiDiGraph()
+    recs = list(records)
+    for r in recs:
+        cdef = m.classes[r.cls]
+        attrs = {LABEL: r.cls, "id": r.id, "origin": r.origin}
+        for key, value in r.values.items():
+            if cdef.fields[key].kind != "ref":
+                attrs[key] = list(value) if isinstance(value, list) else value
+        g.add_node(r.id, **attrs)
+    for r in recs:
+        cdef = m.classes[r.cls]
+        for key, value in r.values.items():
+            f = cdef.fields[key]
+            if f.kind != "ref":
+                continue
+            for target in value if f.multiple else [value]:
+                g.add_edge(r.id, target, key=f.rel_type, type=f.rel_type)
+    return g
+
+
+def graph_to_records(g: nx.MultiDiGraph, m: Model = default_model) -> list[Record]:
+    """Invert :func:`build_graph` (used by the Neo4j pull and GraphML round trips)."""
+    out = []
+    for nid, attrs in g.nodes(data=True):
+        cls = attrs[LABEL]
+        cdef = m.classes[cls]
+        values = {}
+        for key, f in cdef.fields.items():
+            if f.kind == "ref":
+                continue
+            if key in attrs and attrs[key] is not None:
+                v = attrs[key]
+                values[key] = list(v) if f.multiple else v
+        rel_to_field = {f.rel_type: f for f in cdef.fields.values() if f.kind == "ref"}
+        for _, target, rel in g.out_edges(nid, keys=True):
+            f = rel_to_field[rel]
+            if f.multiple:
+                values.setdefault(f.key, []).append(target)
+            else:
+                values[f.key] = target
+        for f in cdef.fields.values():
+            if f.multiple and f.kind == "ref" and f.key in values:
+                values[f.key] = sorted(values[f.key])
+        origin = attrs.get("origin", "<memory>:0")
+        file, _, line = origin.rpartition(":")
+        out.append(Record(cls, attrs.get("id", nid), values, file, int(line or 0)))
+    return out
+
+
+def write_graphml(g: nx.MultiDiGraph, path: str) -> None:
+    """GraphML cannot hold lists: multi-valued attributes are written as JSON arrays."""
+    h = nx.MultiDiGraph()
+    for n, a in g.nodes(data=True):
+        h.add_node(n, **{k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in a.items()})
+    for u, v, k, a in g.edges(keys=True, data=True):
+        h.add_edge(u, v, key=k, **a)
+    nx.write_graphml(h, path, named_key_ids=True)
+
+
+def read_graphml(path: str, m: Model = default_model) -> nx.MultiDiGraph:
+    """Read a file written by :func:`write_graphml`, restoring lists."""
+    h = nx.read_graphml(path, force_multigraph=True)
+    g = nx.MultiDiGraph()
+    for n, a in h.nodes(data=True):
+        cdef = m.classes[a[LABEL]]
+        attrs = {}
+        for k, v in a.items():
+            f = cdef.fields.get(k)
+            attrs[k] = json.loads(v) if f is not None and f.multiple else v
+        g.add_node(n, **attrs)
+    for u, v, k, a in h.edges(keys=True, data=True):
+        g.add_edge(u, v, key=a.get("type", k), type=a.get("type", k))
+    return g

@@ -1,0 +1,1 @@
+"""Loaders: case bundles and real mandate documents into validated records."""
