@@ -1,0 +1,1 @@
+"""Presentation: the CLI, the Streamlit explorer and the pyvis network rendering."""

@@ -1,0 +1,237 @@
+"""The ``quanze`` command line: a thin layer over the library (graph.api, graph.verdict, loaders)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from loaders.records import BundleError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="quanze",
+    help="Quanze (权责): trace incidents along the chain of authority and audit accountability proposals.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+neo4j_app = typer.Typer(help="Push to, pull from and serve a Neo4j database.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+
+out = Console()
+err = Console(stderr=True)
+
+BUNDLE_ARG = typer.Argument(..., help="A bundle YAML file or a folder holding bundle.yaml.", exists=False)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print(message, markup=False, highlight=False)
+    raise typer.Exit(code)
+
+
+def _open(bundle: Path, shacl: bool = True):
+    from graph.api import open_bundle
+
+    try:
+        return open_bundle(bundle, shacl=shacl)
+    except BundleError as exc:
+        _fail(f"{bundle}: {len(exc.problems)} problem(s); nothing was loaded\n{exc}", 2)
+
+
+def _summary_table(loaded, title: str) -> Table:
+    from graph.api import summary_rows
+
+    table = Table(title=title)
+    table.add_column("section")
+    table.add_column("label")
+    table.add_column("records", justify="right")
+    for section, label, count in summary_rows(loaded):
+        table.add_row(section, label, str(count))
+    table.add_row("", "edges", str(loaded.graph.number_of_edges()))
+    return table
+
+
+@app.command()
+def validate(bundle: Path = BUNDLE_ARG, shacl: bool = typer.Option(True, help="Also run the SHACL shapes.")) -> None:
+    """Check a bundle; print every problem as file:line: field: message.
+
+    Example: quanze validate examples/demo
+    """
+    loaded = _open(bundle, shacl)
+    out.print(f"{bundle}: valid ({len(loaded.bundle)} records)")
+
+
+@app.command()
+def load(bundle: Path = BUNDLE_ARG, shacl: bool = typer.Option(True, help="Also run the SHACL shapes.")) -> None:
+    """Load a bundle into the embedded graph and print a summary table.
+
+    Example: quanze load examples/demo
+    """
+    loaded = _open(bundle, shacl)
+    out.print(_summary_table(loaded, loaded.bundle.name))
+
+
+@app.command()
+def export(
+    bundle: Path = BUNDLE_ARG,
+    format: str = typer.Option("ttl", "--format", "-f", help="ttl, jsonld, graphml or html (interactive network)."),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write (written whole or not at all)."),
+) -> None:
+    """Export a bundle's graph as Turtle, JSON-LD, GraphML or a self-contained HTML network.
+
+    Example: quanze export examples/demo --format ttl -o demo.ttl
+    """
+    from graph.api import EXPORT_FORMATS, export as do_export
+
+    if format not in EXPORT_FORMATS:
+        _fail(f"unknown format {format!r}: one of {', '.join(EXPORT_FORMATS)}", 2)
+    loaded = _open(bundle)
+    do_export(loaded, format, output)
+    out.print(f"wrote {output} ({format})")
+
+
+@app.command()
+def demo() -> None:
+    """Load the shipped demo (seed case 1, invented names), then trace and audit it.
+
+    Example: quanze demo
+    """
+    from graph.verdict import audit as do_audit
+    from loaders.demo import DEMO_BUNDLE
+
+    loaded = _open(DEMO_BUNDLE)
+    out.print(_summary_table(loaded, f"demo: {loaded.bundle.name}"))
+    case = loaded.bundle.of("AccountabilityCase")[0].id
+    _print_audit(do_audit(loaded.graph, case))
+
+
+def _print_audit(a) -> None:
+    from graph.report import VERDICT_LABELS
+
+    table = Table(title=f"audit {a.case}: {a.case_title} (conduct {a.period[0]} – {a.period[1]})")
+    for col in ("action", "target", "post at conduct", "verdict", "degree"):
+        table.add_column(col)
+    for v in a.verdicts:
+        table.add_row(v.action, v.target_person_name or v.target_body_name, v.target_post_name,
+                      VERDICT_LABELS[v.verdict], v.degree or "")
+    out.print(table)
+    for v in a.verdicts:
+        out.print(f"\n{v.action} {v.target_person_name or v.target_body_name} → {v.verdict}: {v.reason}", markup=False, highlight=False)
+        for e in v.evidence:
+            cite = " ".join(x for x in (e.citation, f"[{e.dates}]" if e.dates else "", e.origin) if x)
+            out.print(f"    {e.kind}: {e.summary} — {cite}", markup=False, highlight=False)
+    if a.omitted:
+        out.print("\nomitted parties (a duty path during the conduct period, not targeted):")
+        for o in a.omitted:
+            later = f"; later {'、'.join(o.later_posts)}" if o.later_posts else ""
+            out.print(f"    {o.person_name} — {o.post_name} ({o.role}, held {o.tenure}{later})", markup=False, highlight=False)
+    out.print("\nfindings:")
+    for f in a.findings:
+        out.print(f"    {'⚑' if f.flag else '·'} {f.kind}: {f.message}", markup=False, highlight=False)
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from graph.api import write_atomic
+
+        write_atomic(output, text)
+        err.print(f"wrote {output}")
+
+
+@app.command()
+def trace(
+    bundle: Path = BUNDLE_ARG,
+    incident: str = typer.Argument(..., help="Incident id."),
+    format: str = typer.Option("md", "--format", "-f", help="md or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+) -> None:
+    """The responsibility map of an incident: duties, holders at the conduct date, 分工, chain upward.
+
+    Example: quanze trace examples/demo inc_coal
+    """
+    from graph.report import trace_json, trace_markdown
+    from graph.verdict import trace as do_trace
+
+    loaded = _open(bundle)
+    try:
+        t = do_trace(loaded.graph, incident)
+    except KeyError as exc:
+        _fail(str(exc.args[0]), 2)
+    _emit(trace_json(t) + "\n" if format == "json" else trace_markdown(t), output)
+
+
+@app.command()
+def audit(
+    bundle: Path = BUNDLE_ARG,
+    case: str = typer.Argument(..., help="Accountability case id."),
+    format: str = typer.Option("table", "--format", "-f", help="table, json, md or html."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    grassroots_threshold: float = typer.Option(0.5, help="Flag when the grassroots share of targets exceeds this."),
+) -> None:
+    """Check every proposed target of a case and report omitted parties and other findings.
+
+    Example: quanze audit examples/demo case_coal --format md -o report.md
+    """
+    from graph.report import audit_html, audit_json, audit_markdown
+    from graph.verdict import audit as do_audit
+
+    loaded = _open(bundle)
+    try:
+        a = do_audit(loaded.graph, case, grassroots_threshold=grassroots_threshold)
+    except KeyError as exc:
+        _fail(str(exc.args[0]), 2)
+    if format == "table":
+        _print_audit(a)
+    elif format in ("json", "md", "html"):
+        text = {"json": lambda: audit_json(a) + "\n", "md": lambda: audit_markdown(a), "html": lambda: audit_html(a)}[format]()
+        _emit(text, output)
+    else:
+        _fail(f"unknown format {format!r}: table, json, md or html", 2)
+
+
+@app.command()
+def review(bundle: Path = BUNDLE_ARG, spread: int = typer.Option(3, help="Severity levels apart that count as inconsistent.")) -> None:
+    """Cross-case review: the same failure punished very differently across cases.
+
+    Example: quanze review examples/case9_uneven_scale
+    """
+    from graph.report import review_markdown
+    from graph.verdict import review as do_review
+
+    loaded = _open(bundle)
+    sys.stdout.write(review_markdown(do_review(loaded.graph, spread=spread)))
+
+
+@app.command()
+def schema() -> None:
+    """Print the bundle sections and fields, as derived from the ontology.
+
+    Example: quanze schema
+    """
+    from ontology.model import model as m
+
+    table = Table(title="bundle sections (from ontology/quanze.ttl + shapes.ttl)")
+    for col in ("section", "label", "field", "type", "required", "many"):
+        table.add_column(col)
+    for c in m.classes.values():
+        for f in c.fields.values():
+            typ = f.datatype if f.kind == "literal" else (f"→ {f.target} [{f.rel_type}]" if f.kind == "ref" else f"{f.target}: {', '.join(m.concepts[f.target])}")
+            table.add_row(c.section, c.name, f.key, typ, "yes" if f.required else "", "yes" if f.multiple else "")
+    out.print(table)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
