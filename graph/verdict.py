@@ -68,6 +68,7 @@ class DutyHit:
     role: str
     limited: bool
     evidence: Evidence
+    matters: tuple[str, ...] = ()
 
 
 @dataclass
@@ -285,7 +286,7 @@ def _duties(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
             continue
         role = idx.attr(clause, "role")
         limited = role in LIMITED_ROLES or idx.attr(clause, "list_category") == "assisting"
-        hits.append(DutyHit(clause, body, idx.name(body), role, limited, _clause_evidence(idx, clause)))
+        hits.append(DutyHit(clause, body, idx.name(body), role, limited, _clause_evidence(idx, clause), tuple(sorted(on))))
     return hits, rejected
 
 
@@ -326,6 +327,15 @@ class _Link:
     exemption: list[str]
 
 
+def _same_matter(ctx: _Ctx, assigned: Iterable[str], clause_matters: Iterable[str]) -> bool:
+    """Whether a 分工's matters and a clause's matters meet on one of the incident's own matters.
+
+    A 分工 on 土地 must not cover an air-pollution clause just because the incident has both matters.
+    """
+    assigned, clause_matters = set(assigned), set(clause_matters)
+    return any(ctx.idx.matter_up(x) & assigned and ctx.idx.matter_up(x) & clause_matters for x in ctx.matters)
+
+
 def _kinds_of(hits: Iterable[DutyHit]) -> set[str]:
     return {"supervision" if h.role in SUPERVISION_ROLES else "execution" for h in hits}
 
@@ -361,9 +371,8 @@ def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
         if mode not in LEADING_MODES:
             continue
         covered_bodies = set(idx.many(a, R.OVER_BODY))
-        covered = [h for h in all_hits if h.body in covered_bodies]
-        if set(idx.many(a, R.ON_MATTER)) & ctx.closure:
-            covered += [h for h in all_hits if h not in covered]
+        assigned_matters = idx.many(a, R.ON_MATTER)
+        covered = [h for h in all_hits if h.body in covered_bodies or _same_matter(ctx, assigned_matters, h.matters)]
         if covered:
             degree = _stronger(LEADING_MODES[mode], degree)
             kinds |= _kinds_of(covered)
@@ -717,7 +726,7 @@ def _omitted(ctx: _Ctx, targets: set[str]) -> list[OmittedParty]:
         assignments = set(idx.assignments_over(body, ctx.start, ctx.end))
         for post in idx.posts_of(top):
             for a in idx.assignments(post, None, ctx.start, ctx.end):
-                if set(idx.many(a, R.ON_MATTER)) & ctx.closure:
+                if any(_same_matter(ctx, idx.many(a, R.ON_MATTER), h.matters) for h in hits):
                     assignments.add(a)
         for a in sorted(assignments):
             mode = idx.attr(a, "mode")

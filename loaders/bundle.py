@@ -291,10 +291,9 @@ def _build_record(cdef: ClassDef, item: _Map, file: str, parent: dict[str, str],
                 converted.append(_convert_value(f, sc, m))
             except ValueError as exc:
                 out.append(Problem(file, sc.line if sc.tag != "csv" else line, key, str(exc)))
-        if f.multiple:
-            values[key] = converted
-        elif converted:
-            values[key] = converted[0]
+        if not converted:
+            continue  # an empty list is the same as an absent field (RDF cannot tell them apart)
+        values[key] = converted if f.multiple else converted[0]
         lines[key] = line
     for key, pid in parent.items():
         if key in values and values[key] != pid:
