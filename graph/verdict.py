@@ -276,7 +276,8 @@ def _duties(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
             rejected.append(f"clause {number} ({clause}) is {when}, outside the conduct period {ctx.start}–{ctx.end}")
             continue
         scope = idx.clause_scope(clause)
-        if not any(s in ctx.places for s in scope):
+        # the place lies within the scope, or (an incident spread over a township) the scope lies within the place
+        if not any(s in ctx.places or ctx.place in idx.division_up(s) for s in scope):
             rejected.append(
                 f"clause {number} ({clause}) covers {'、'.join(idx.name(s) for s in scope)}, not {idx.name(ctx.place)}"
             )
@@ -802,7 +803,7 @@ def _findings(ctx: _Ctx, verdicts: list[Verdict], omitted: list[OmittedParty], t
     out = []
     if omitted:
         out.append(Finding("omitted", True,
-                           f"{len(omitted)} people with a duty path during the conduct period are not targets: "
+                           f"{len(omitted)} people with a duty path during the conduct period are not targets (examine whether they should answer): "
                            + "、".join(f"{o.person_name}({o.post_name})" for o in omitted),
                            [o.person for o in omitted]))
     persons_by_body: dict[str, set[str]] = {}
@@ -815,9 +816,13 @@ def _findings(ctx: _Ctx, verdicts: list[Verdict], omitted: list[OmittedParty], t
                                f"{v.target_body_name} is held accountable but no individual of it is", [v.target_body]))
     people = [v for v in verdicts]
     share = sum(v.grassroots for v in people) / len(people) if people else 0.0
-    out.append(Finding("grassroots_share", share > threshold and bool(omitted),
+    # "asks down, not up": only omissions above the grassroots count, not the township's own principals
+    upstream = [o for o in omitted if not idx.is_grassroots(idx.top_body(o.body))]
+    flagged = share > threshold and bool(upstream)
+    out.append(Finding("grassroots_share", flagged,
                        f"{share:.0%} of targets are at township level or below (threshold {threshold:.0%})"
-                       + ("; upstream parties with the duty are omitted: the proposal asks down, not up" if omitted and share > threshold else ""),
+                       + (f"; upstream parties with the duty are omitted ({'、'.join(o.person_name for o in upstream)}): "
+                          "the proposal asks down, not up" if flagged else ""),
                        [v.action for v in people if v.grassroots]))
     for v in verdicts:
         if not v.causal_link and v.verdict not in ("not_a_target", "outside_tenure"):

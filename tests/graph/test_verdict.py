@@ -146,3 +146,18 @@ def test_evidence_chain_carries_dates_and_origins(demo_graph):
 
 def test_review_finds_no_inconsistency_in_a_single_case(demo_graph):
     assert review(demo_graph) == []
+
+
+def test_grassroots_flag_needs_upstream_omissions():
+    """Seed case 3 (sound: the deputy town head in charge) is all-grassroots but omits only the town's own
+    principals; seed case 2 omits the county environment branch's leaders and must be flagged."""
+    from graph.api import open_bundle
+    from loaders.demo import EXAMPLES_DIR
+
+    sound = open_bundle(EXAMPLES_DIR / "case3_tailai_irrigation", shacl=False)
+    case = sound.bundle.of("AccountabilityCase")[0].id
+    a = audit(sound.graph, case)
+    assert a.grassroots_share == 1.0 and a.omitted and "grassroots_share" not in a.finding_kinds()
+    down = open_bundle(EXAMPLES_DIR / "case2_pingdingshan_air", shacl=False)
+    a2 = audit(down.graph, down.bundle.of("AccountabilityCase")[0].id)
+    assert "grassroots_share" in a2.finding_kinds()
