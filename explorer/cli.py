@@ -228,6 +228,32 @@ def schema() -> None:
     out.print(table)
 
 
+@app.command()
+def ingest(
+    files: list[Path] = typer.Argument(..., help="三定 / 分工 / 权责清单 documents: .txt, .docx, .xlsx, .csv."),
+    kind: str = typer.Option("auto", "--kind", "-k", help="sanding, fengong, quanze (power or duty list) or auto."),
+    body: str = typer.Option(..., "--body", "-b", help="Id of the body the documents are about."),
+    taxonomy: Optional[Path] = typer.Option(None, help="Bundle whose matters (and bodies) to classify against."),
+    output: Path = typer.Option(..., "--output", "-o", help="Bundle part to write for review (YAML)."),
+) -> None:
+    """Turn real mandate documents into reviewable bundle records, with a report of what was extracted.
+
+    Example: quanze ingest ../shared/corpus/A07_anyi_xian_ziranziyuanju_sanding.txt --kind sanding --body anyi_nr -o part.yaml
+    """
+    from loaders.ingest import ingest as do_ingest, write_bundle_part
+
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        _fail(f"file not found: {', '.join(missing)}", 2)
+    try:
+        result = do_ingest(files, kind, body, taxonomy)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    err.print(result.report_text(), markup=False, highlight=False)
+    write_bundle_part(result, output)
+    out.print(f"wrote {output}: " + ", ".join(f"{k} {v}" for k, v in result.counts().items()))
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

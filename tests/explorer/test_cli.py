@@ -121,3 +121,29 @@ def test_every_command_has_help_with_an_example_and_is_documented():
         r = run(*cmd.split(), "--help")
         assert r.exit_code == 0 and "Example:" in r.stdout, f"{cmd}: help lacks an example"
         assert f"quanze {cmd}" in readme, f"README.md does not document 'quanze {cmd}'"
+
+
+def test_ingest_corpus_document_into_a_loadable_part(tmp_path):
+    import os
+
+    corpus = ROOT.parent / "shared" / "corpus"
+    if not corpus.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"shared corpus missing at {corpus}")
+        pytest.skip("../shared/corpus is not present")
+    part = tmp_path / "part.yaml"
+    r = run("ingest", corpus / "A07_anyi_xian_ziranziyuanju_sanding.txt", "--kind", "sanding", "--body", "anyi_nr", "-o", part)
+    assert r.exit_code == 0, r.stderr
+    assert "extracted: 4 duty clauses" in r.stderr
+    bundle = tmp_path / "bundle.yaml"
+    bundle.write_text(
+        "divisions: [{id: d_anyi, name: 安义县, level: county}]\n"
+        "bodies: [{id: anyi_nr, name: 安义县自然资源局, kind: department, located_in: d_anyi}]\n"
+        "include: [part.yaml]\n", encoding="utf-8")
+    v = run("validate", bundle)
+    assert v.exit_code == 0, v.stderr
+
+
+def test_ingest_missing_file(tmp_path):
+    r = run("ingest", tmp_path / "nope.txt", "--body", "b", "-o", tmp_path / "p.yaml")
+    assert r.exit_code == 2 and "file not found" in r.stderr and not (tmp_path / "p.yaml").exists()
