@@ -254,6 +254,38 @@ def ingest(
     out.print(f"wrote {output}: " + ", ".join(f"{k} {v}" for k, v in result.counts().items()))
 
 
+@neo4j_app.command("serve")
+def neo4j_serve(
+    port: int = typer.Option(7687, help="Bolt port on 127.0.0.1 (0 picks a free one)."),
+    data: Optional[Path] = typer.Option(None, help="Keep databases in DATA/data across runs (default: temporary)."),
+) -> None:
+    """Run a local Neo4j 5.26 (Maven's neo4j-harness on Java 17; no Docker) until Ctrl-C.
+
+    Example: quanze neo4j serve --port 7687 --data ~/quanze-neo4j
+    """
+    from graph.neo4j_launcher import Neo4jLauncherError, serve
+
+    try:
+        serve(port=port, data_dir=data)
+    except Neo4jLauncherError as exc:
+        _fail(f"could not start Neo4j: {exc}", 1)
+
+
+@app.command()
+def explore(
+    bundle: Optional[Path] = typer.Argument(None, help="Bundle to open at start (optional; pick or upload one in the app)."),
+    port: int = typer.Option(8501, help="Port on 127.0.0.1."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind (keep it on loopback unless you mean to share it)."),
+) -> None:
+    """Start the Streamlit explorer (trace network, audit report, body browser) and print its URL.
+
+    Example: quanze explore examples/demo --port 8501
+    """
+    from explorer.launch import explore as do_explore
+
+    do_explore(bundle, port=port, host=host)
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

@@ -1,0 +1,1 @@
+"""Explorer pages: layout only; logic lives in explorer.views and the library."""
