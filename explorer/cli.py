@@ -286,6 +286,191 @@ def explore(
     do_explore(bundle, port=port, host=host)
 
 
+URI_OPT = typer.Option(None, "--uri", help="Bolt URI (default $NEO4J_URI, else bolt://127.0.0.1:7687).")
+USER_OPT = typer.Option(None, "--user", help="User (default $NEO4J_USER; none = no authentication).")
+PASSWORD_OPT = typer.Option(None, "--password", help="Password (default $NEO4J_PASSWORD).")
+
+
+def _neo4j_errors():
+    """Errors from a Neo4j server, shown as one line instead of a traceback."""
+    from neo4j.exceptions import Neo4jError, ServiceUnavailable, AuthError
+
+    return (Neo4jError, ServiceUnavailable, AuthError, OSError)
+
+
+@neo4j_app.command("push")
+def neo4j_push(
+    bundle: Path = BUNDLE_ARG,
+    uri: Optional[str] = URI_OPT,
+    user: Optional[str] = USER_OPT,
+    password: Optional[str] = PASSWORD_OPT,
+    batch_size: int = typer.Option(10_000, help="Rows per UNWIND batch (one transaction each)."),
+    prune: bool = typer.Option(False, help="Also delete nodes the bundle no longer holds."),
+) -> None:
+    """Validate a bundle, then write it to Neo4j with batched UNWIND … MERGE (idempotent).
+
+    Example: quanze neo4j push examples/demo --uri bolt://127.0.0.1:7687
+    """
+    from rich.progress import Progress
+
+    from graph.stores import push_bundle
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("pushing", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"pushing {stage}", completed=done, total=total)
+
+        try:
+            report = push_bundle(bundle, uri, user, password, batch_size=batch_size, progress=progress, prune=prune)
+        except BundleError as exc:
+            _fail(f"{bundle}: {len(exc.problems)} problem(s); nothing was written\n{exc}", 2)
+        except _neo4j_errors() as exc:
+            _fail(f"Neo4j: {exc}", 1)
+    out.print(f"pushed {report.nodes} nodes and {report.edges} relationships in {report.seconds:.2f}s "
+              f"({report.rows_per_second:,.0f} rows/s)")
+
+
+@neo4j_app.command("pull")
+def neo4j_pull(
+    output: Path = typer.Option(..., "--output", "-o", help="File to write: .graphml, .ttl or .jsonld."),
+    uri: Optional[str] = URI_OPT,
+    user: Optional[str] = USER_OPT,
+    password: Optional[str] = PASSWORD_OPT,
+) -> None:
+    """Read the whole graph back from Neo4j and write it (push → pull is lossless).
+
+    Example: quanze neo4j pull -o demo.graphml
+    """
+    from graph.stores import pull_graph
+
+    try:
+        g = pull_graph(uri, user, password, out=output)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    except _neo4j_errors() as exc:
+        _fail(f"Neo4j: {exc}", 1)
+    out.print(f"wrote {output}: {g.number_of_nodes()} nodes, {g.number_of_edges()} relationships")
+
+
+STORE_OPT = typer.Option("embedded", "--store", "-s", help="embedded (LadybugDB, needs --bundle) or neo4j.")
+STORE_BUNDLE_OPT = typer.Option(None, "--bundle", "-b", help="Bundle to load into the embedded store first.")
+
+
+def _store(store: str, bundle: Optional[Path], uri, user, password):
+    from graph.stores import open_store
+
+    if store == "embedded" and bundle is None:
+        _fail("the embedded store starts empty: give --bundle BUNDLE (or use --store neo4j)", 2)
+    try:
+        return open_store(store, uri, user, password, bundle=bundle)
+    except BundleError as exc:
+        _fail(f"{bundle}: {len(exc.problems)} problem(s); nothing was loaded\n{exc}", 2)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    except _neo4j_errors() as exc:
+        _fail(f"Neo4j: {exc}", 1)
+
+
+def _print_rows(rows: list[dict], fmt: str) -> None:
+    import json
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    table = Table(show_lines=False)
+    cols = list(rows[0]) if rows else []
+    for c in cols:
+        table.add_column(c)
+    for r in rows:
+        table.add_row(*(json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else ("" if v is None else str(v)) for v in r.values()))
+    out.print(table)
+    out.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def query(
+    name: Optional[str] = typer.Argument(None, help="Library query name (omit with --list)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="name=value, repeatable."),
+    list_: bool = typer.Option(False, "--list", help="List the library queries and their parameters."),
+    store: str = STORE_OPT,
+    bundle: Optional[Path] = STORE_BUNDLE_OPT,
+    uri: Optional[str] = URI_OPT,
+    user: Optional[str] = USER_OPT,
+    password: Optional[str] = PASSWORD_OPT,
+    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Run a query of the Cypher library (queries/*.cypher) with typed $parameters.
+
+    Example: quanze query jurisdiction_path -p incident=inc_coal -p party=li_jianguo --bundle examples/demo
+    """
+    from graph.stores import parse_param_pairs, run_named
+    from queries.registry import QueryError, get, list_queries
+
+    if list_ or name is None:
+        t = Table(title="query library (queries/*.cypher)")
+        for col in ("name", "purpose", "parameters", "engines"):
+            t.add_column(col)
+        for q in list_queries():
+            t.add_row(q.name, q.purpose.split(". ")[0].rstrip("."), ", ".join(f"${p.name} ({p.type})" for p in q.params), ", ".join(q.engines))
+        out.print(t)
+        return
+    try:
+        get(name)
+        params = parse_param_pairs(param)
+    except (QueryError, ValueError) as exc:
+        _fail(str(exc), 2)
+    s = _store(store, bundle, uri, user, password)
+    try:
+        rows = run_named(name, params, s)
+    except QueryError as exc:
+        _fail(str(exc), 2)
+    except _neo4j_errors() as exc:
+        _fail(f"Neo4j: {exc}", 1)
+    finally:
+        s.close()
+    _print_rows(rows, format)
+
+
+@app.command()
+def cypher(
+    text: str = typer.Argument(..., help="A Cypher statement; read-only unless --write."),
+    write: bool = typer.Option(False, "--write", help="Allow writing clauses (CREATE, MERGE, SET, DELETE …)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="name=value, repeatable (strings)."),
+    store: str = STORE_OPT,
+    bundle: Optional[Path] = STORE_BUNDLE_OPT,
+    uri: Optional[str] = URI_OPT,
+    user: Optional[str] = USER_OPT,
+    password: Optional[str] = PASSWORD_OPT,
+    format: str = typer.Option("table", "--format", "-f", help="table or json."),
+) -> None:
+    """Run ad-hoc Cypher, read-only by default (write clauses are refused; reads use read transactions).
+
+    Example: quanze cypher "MATCH (p:Person)<-[:HELD_BY]-(t:Tenure) RETURN p.name, t.start LIMIT 5" --bundle examples/demo
+    """
+    from graph.stores import WriteRefused, parse_param_pairs, run_adhoc
+    from queries.registry import is_write_query, write_clauses
+
+    try:
+        params = parse_param_pairs(param)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    if not write and is_write_query(text):
+        _fail(f"refused: the query writes ({', '.join(write_clauses(text))}); add --write to allow it", 2)
+    s = _store(store, bundle, uri, user, password)
+    try:
+        rows = run_adhoc(text, s, params, write=write)
+    except WriteRefused as exc:
+        _fail(f"refused: {exc}", 2)
+    except _neo4j_errors() as exc:
+        _fail(f"Cypher error: {exc}", 1)
+    except RuntimeError as exc:  # the embedded engine reports its errors as RuntimeError
+        _fail(f"Cypher error: {exc}", 1)
+    finally:
+        s.close()
+    _print_rows(rows, format)
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

@@ -147,3 +147,51 @@ def test_ingest_corpus_document_into_a_loadable_part(tmp_path):
 def test_ingest_missing_file(tmp_path):
     r = run("ingest", tmp_path / "nope.txt", "--body", "b", "-o", tmp_path / "p.yaml")
     assert r.exit_code == 2 and "file not found" in r.stderr and not (tmp_path / "p.yaml").exists()
+
+
+def test_query_list_and_run_on_embedded_store():
+    listed = run("query", "--list")
+    assert listed.exit_code == 0 and "jurisdiction_path" in listed.stdout
+    r = run("query", "jurisdiction_path", "-p", "incident=inc_coal", "-p", "party=wu_gang", "--bundle", DEMO_BUNDLE, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert rows and {row["clause"] for row in rows} >= {"md_branch.4.1"}
+    none = run("query", "jurisdiction_path", "-p", "incident=inc_coal", "-p", "party=li_jianguo", "--bundle", DEMO_BUNDLE, "--format", "json")
+    assert none.exit_code == 0 and json.loads(none.stdout) == []
+
+
+def test_query_errors():
+    assert run("query", "no_such_query", "--bundle", DEMO_BUNDLE).exit_code == 2
+    r = run("query", "jurisdiction_path", "-p", "incident=inc_coal", "--bundle", DEMO_BUNDLE)
+    assert r.exit_code == 2 and "party" in r.stderr
+    r = run("query", "jurisdiction_path", "-p", "incident=inc_coal", "-p", "party=x")
+    assert r.exit_code == 2 and "--bundle" in r.stderr
+
+
+def test_cypher_is_read_only_unless_write():
+    r = run("cypher", "MATCH (n:Person) DETACH DELETE n", "--bundle", DEMO_BUNDLE)
+    assert r.exit_code == 2 and "refused" in r.stderr
+    ok = run("cypher", "MATCH (p:Person) WHERE p.id = $who RETURN p.name AS name", "-p", "who=han_li", "--bundle", DEMO_BUNDLE, "--format", "json")
+    assert ok.exit_code == 0 and json.loads(ok.stdout) == [{"name": "韩立"}]
+
+
+@pytest.mark.neo4j
+def test_neo4j_push_pull_round_trip(neo4j_uri, tmp_path, bad_bundle):
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(neo4j_uri) as d:
+        d.execute_query("MATCH (n) DETACH DELETE n")
+        bad = run("neo4j", "push", bad_bundle, "--uri", neo4j_uri)
+        assert bad.exit_code == 2 and "nothing was written" in bad.stderr
+        assert d.execute_query("MATCH (n) RETURN count(n) AS c").records[0]["c"] == 0
+        r = run("neo4j", "push", DEMO_BUNDLE, "--uri", neo4j_uri)
+        assert r.exit_code == 0, r.stderr
+        assert "pushed 112 nodes and 195 relationships" in r.stdout
+        out = tmp_path / "pulled.ttl"
+        p = run("neo4j", "pull", "-o", out, "--uri", neo4j_uri)
+        assert p.exit_code == 0 and "112 nodes" in p.stdout
+        q = run("query", "omitted_parties", "-p", "case_id=case_coal", "--store", "neo4j", "--uri", neo4j_uri, "--format", "json")
+        assert q.exit_code == 0 and {row["person"] for row in json.loads(q.stdout)} == {"han_li", "zhou_mingyuan", "feng_lei", "yang_fan"}
+        d.execute_query("MATCH (n) DETACH DELETE n")
+    from graph.rdf import parse, rdf_to_records
+    assert len(rdf_to_records(parse(out.read_text(encoding="utf-8"), "ttl"))) == 112

@@ -1,0 +1,274 @@
+"""The Neo4j store: schema from the ontology, batched idempotent push, lossless pull, read-only query runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+from neo4j import GraphDatabase
+
+from graph.stores import Progress, Pushable, PushReport, StoreData, graph_from_rows, prepare, timed_push
+from ontology.model import Model, model as default_model
+
+__all__ = ["Neo4jStore", "quote_label", "quote_type", "schema_statements"]
+
+# -- Cypher, kept apart from the logic. Only back-quoted ontology names are ever put into these
+# -- templates (by quote_label/quote_type); every value travels as a $parameter.
+_CONSTRAINT = "CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.`id` IS UNIQUE"
+_INDEX = "CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+# SET n = row.props replaces the whole property map, so a property dropped from the bundle disappears.
+# Then the node's outgoing ontology edges that the input no longer has are deleted (a new node has
+# none, so a first push pays almost nothing for it): after the edges are merged, a re-pushed node
+# has exactly the input's edges.
+_MERGE_NODES = (
+    "UNWIND $rows AS row MERGE (n:{label} {{`id`: row.id}}) SET n = row.props "
+    "WITH n, row OPTIONAL MATCH (n)-[r]->(t) "
+    "WHERE type(r) IN $types AND NOT [type(r), t.`id`] IN row.keep DELETE r"
+)
+_MERGE_EDGES = (
+    "UNWIND $rows AS row MATCH (s:{source} {{`id`: row.s}}) MATCH (t:{target} {{`id`: row.t}}) "
+    "MERGE (s)-[:{rel}]->(t)"
+)
+_PRUNE = "MATCH (n:{label}) WHERE NOT n.`id` IN $keep WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+_CLEAR = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+_PULL_NODES = "MATCH (n:{label}) RETURN properties(n) AS props"
+_PULL_EDGES = "MATCH (s)-[:{rel}]->(t) RETURN s.`id` AS s, t.`id` AS t"
+_COUNT_NODES = "MATCH (n:{label}) RETURN count(n) AS n"
+_COUNT_EDGES = "MATCH ()-[r:{rel}]->() RETURN count(r) AS n"
+_SHOW_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN name, labelsOrTypes, properties"
+_SHOW_INDEXES = "SHOW INDEXES YIELD name, labelsOrTypes, properties, type RETURN name, labelsOrTypes, properties, type"
+
+
+def _quote(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def quote_label(label: str, m: Model = default_model) -> str:
+    """Back-quote a node label after checking that the ontology defines it.
+
+    Examples
+    --------
+    >>> quote_label("Post")
+    '`Post`'
+    >>> quote_label("Post) DETACH DELETE (n")
+    Traceback (most recent call last):
+    ...
+    AttributeError: 'Post) DETACH DELETE (n' is not a node label in the ontology
+    """
+    return _quote(getattr(m.L, label))
+
+
+def quote_type(rel: str, m: Model = default_model) -> str:
+    """Back-quote a relationship type after checking that the ontology defines it."""
+    return _quote(getattr(m.R, rel))
+
+
+def _date_keys(m: Model, label: str) -> list[str]:
+    return [f.key for f in m.classes[label].fields.values() if f.kind == "literal" and f.datatype == "date"]
+
+
+def schema_statements(m: Model = default_model) -> list[str]:
+    """Constraints and indexes derived from the ontology: a unique ``id`` per label, and an index on
+    every date property (tenure dates, validity, conduct dates — what the library queries compare).
+
+    Examples
+    --------
+    >>> stmts = schema_statements()
+    >>> stmts[0]
+    'CREATE CONSTRAINT `qz_Division_id` IF NOT EXISTS FOR (n:`Division`) REQUIRE n.`id` IS UNIQUE'
+    >>> any("`Tenure`) ON (n.`end`)" in s for s in stmts)
+    True
+    """
+    out = []
+    for label in m.classes:
+        out.append(_CONSTRAINT.format(name=_quote(f"qz_{label}_id"), label=quote_label(label, m)))
+    for label in m.classes:
+        for key in _date_keys(m, label):
+            out.append(_INDEX.format(name=_quote(f"qz_{label}_{key}"), label=quote_label(label, m), prop=_quote(key)))
+    return out
+
+
+def _batches(rows: list, size: int):
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+class Neo4jStore:
+    """A Neo4j database holding the graph with one label per node (its ontology class).
+
+    An ``OrganizationalUnit`` node is not also labelled ``Organization``: queries that mean "any body"
+    match both labels (``(b:`Organization`|`OrganizationalUnit`)``).
+
+    Parameters
+    ----------
+    uri : str
+        Bolt URI, e.g. ``bolt://127.0.0.1:7687``.
+    user, password : str, optional
+        Credentials; without a user the driver connects without authentication.
+    database : str, optional
+        Database name (default: the server's default database).
+    """
+
+    engine = "neo4j"
+
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None, database: str | None = None,
+                 *, m: Model = default_model):
+        self.uri = uri
+        self.database = database
+        self.model = m
+        auth = (user, password or "") if user else None
+        # Queries name labels that a given bundle may lack (no Decision in most cases); the server's
+        # "unknown label" notifications would only be noise.
+        self.driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+
+    # -- plumbing ---------------------------------------------------------------------
+    def __enter__(self) -> "Neo4jStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the driver."""
+        self.driver.close()
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.uri!r}, database={self.database!r})"
+
+    def _session(self):
+        return self.driver.session(database=self.database) if self.database else self.driver.session()
+
+    def _write(self, cypher: str, params: dict[str, Any] | None = None, session=None) -> list[dict[str, Any]]:
+        if session is not None:
+            return session.execute_write(lambda tx: tx.run(cypher, params or {}).data())
+        with self._session() as s:
+            return s.execute_write(lambda tx: tx.run(cypher, params or {}).data())
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
+        """Run Cypher and return its rows as dicts.
+
+        Without ``write`` the query runs in a read transaction (``session.execute_read``), so the
+        server itself refuses any write it contains.
+        """
+        with self._session() as s:
+            work = (lambda tx: tx.run(cypher, params or {}).data())
+            return s.execute_write(work) if write else s.execute_read(work)
+
+    # -- schema -----------------------------------------------------------------------
+    def ensure_schema(self) -> list[str]:
+        """Create the constraints and indexes of :func:`schema_statements` (idempotent); return them."""
+        stmts = schema_statements(self.model)
+        with self._session() as s:
+            for stmt in stmts:
+                s.run(stmt).consume()  # schema commands cannot share a transaction with each other
+        return stmts
+
+    def constraints(self) -> list[dict[str, Any]]:
+        """The database's constraints (name, labelsOrTypes, properties)."""
+        with self._session() as s:
+            return s.run(_SHOW_CONSTRAINTS).data()
+
+    def indexes(self) -> list[dict[str, Any]]:
+        """The database's indexes (name, labelsOrTypes, properties, type)."""
+        with self._session() as s:
+            return s.run(_SHOW_INDEXES).data()
+
+    # -- writing ----------------------------------------------------------------------
+    def push(self, data: Pushable | StoreData, *, batch_size: int = 10_000, progress: Progress | None = None,
+             prune: bool = False) -> PushReport:
+        """Write records (or an embedded graph) with batched ``UNWIND $rows AS row MERGE …``.
+
+        Everything is validated first (:func:`graph.stores.prepare`); a bad input writes nothing.
+        Then, per label, nodes are merged by ``id``, their property map replaced (``SET n = …``) and
+        their outgoing edges that the input no longer has deleted; edges are merged per relationship
+        type and label pair. Pushing the same input twice leaves the same graph;
+        pushing a changed bundle updates the nodes it holds. Nodes the input does not hold are kept
+        unless ``prune`` is true. Each batch is its own transaction (large pushes would not fit a
+        single one in a small heap), so only a server failure can leave a push half done.
+
+        Parameters
+        ----------
+        data : records, embedded graph or StoreData
+            What to write.
+        batch_size : int
+            Rows per transaction.
+        progress : callable, optional
+            ``progress(stage, done, total)`` after each batch.
+        prune : bool
+            Also delete nodes (with an ontology label) whose id the input does not hold.
+        """
+        d = data if isinstance(data, StoreData) else prepare(data, self.model)
+        with self._session() as session:
+            return timed_push(lambda: self._push(d, batch_size, progress, prune, session))
+
+    def _push(self, d: StoreData, batch_size: int, progress: Progress | None, prune: bool, session):
+        total_nodes, total_edges = d.node_count, d.edge_count
+        types = sorted(self.model.R)
+        done = 0
+        for label, rows in d.nodes.items():
+            query = _MERGE_NODES.format(label=quote_label(label, self.model))
+            rows = [{**r, "keep": [list(k) for k in d.out_edges.get(r["id"], [])]} for r in rows]
+            for batch in _batches(rows, batch_size):
+                self._write(query, {"rows": batch, "types": types}, session)
+                done += len(batch)
+                if progress:
+                    progress("nodes", done, total_nodes)
+        done = 0
+        for (rel, source, target), pairs in d.edges.items():
+            query = _MERGE_EDGES.format(
+                source=quote_label(source, self.model), target=quote_label(target, self.model), rel=quote_type(rel, self.model)
+            )
+            for batch in _batches(pairs, batch_size):
+                self._write(query, {"rows": [{"s": s, "t": t} for s, t in batch]}, session)
+                done += len(batch)
+                if progress:
+                    progress("edges", done, total_edges)
+        if prune:
+            for label in self.model.classes:
+                keep = [r["id"] for r in d.nodes.get(label, [])]  # per label: ids are unique across labels
+                self._delete_in_batches(_PRUNE.format(label=quote_label(label, self.model)), {"keep": keep}, batch_size, progress)
+        return total_nodes, total_edges, {label: len(rows) for label, rows in d.nodes.items()}
+
+    def _delete_in_batches(self, query: str, params: dict[str, Any], batch_size: int, progress: Progress | None) -> int:
+        deleted = 0
+        while True:
+            n = self._write(query, {**params, "limit": batch_size})[0]["deleted"]
+            deleted += n
+            if progress and n:
+                progress("prune", deleted, deleted)
+            if n < batch_size:
+                return deleted
+
+    def clear(self, batch_size: int = 10_000) -> int:
+        """Delete every node and relationship (in batches); return the number of nodes deleted."""
+        return self._delete_in_batches(_CLEAR, {}, batch_size, None)
+
+    # -- reading ----------------------------------------------------------------------
+    def pull(self) -> nx.MultiDiGraph:
+        """Read the graph back in the shape of :func:`graph.build.build_graph`.
+
+        Only nodes with an ontology label and edges with an ontology type are read; push → pull is
+        lossless (``graph_to_records`` of both sides are equal).
+        """
+        nodes: list[tuple[str, dict[str, Any]]] = []
+        edges: list[tuple[str, str, str]] = []
+        for label in self.model.classes:
+            for row in self.run(_PULL_NODES.format(label=quote_label(label, self.model))):
+                nodes.append((label, row["props"]))
+        for rel in self.model.R:
+            for row in self.run(_PULL_EDGES.format(rel=quote_type(rel, self.model))):
+                edges.append((row["s"], rel, row["t"]))
+        return graph_from_rows(nodes, edges, self.model)
+
+    def counts(self) -> dict[str, int]:
+        """Number of nodes per label and of relationships per type (zeros left out)."""
+        out = {}
+        for label in self.model.classes:
+            n = self.run(_COUNT_NODES.format(label=quote_label(label, self.model)))[0]["n"]
+            if n:
+                out[label] = n
+        for rel in self.model.R:
+            n = self.run(_COUNT_EDGES.format(rel=quote_type(rel, self.model)))[0]["n"]
+            if n:
+                out[rel] = n
+        return out
