@@ -298,9 +298,11 @@ class Neo4jServer:
 
     Examples
     --------
-    >>> with Neo4jServer() as server:  # doctest: +SKIP
-    ...     print(server.uri)
-    bolt://127.0.0.1:40123
+    Starting a server takes seconds and a JVM, so this example is not run as a doctest
+    (``tests/neo4j/test_launcher.py`` exercises it for real)::
+
+        with Neo4jServer() as server:
+            print(server.uri)          # bolt://127.0.0.1:40123
     """
 
     def __init__(

@@ -57,14 +57,8 @@ def load_case(name: str):
 
 @pytest.fixture(scope="module", params=BUNDLES)
 def case(request):
-    """(name, bundle, embedded networkx graph) of one bundle; a seed bundle that does not load yet is
-    skipped, the required ones fail."""
-    try:
-        bundle = load_case(request.param)
-    except BundleError as exc:
-        if request.param in REQUIRED_BUNDLES:
-            raise
-        pytest.skip(f"{request.param} does not load yet: {exc.problems[0]}")
+    """(name, bundle, embedded networkx graph) of one bundle."""
+    bundle = load_case(request.param)  # every example bundle must load: a failure here is a real failure
     return request.param, bundle, build_graph(bundle)
 
 
