@@ -21,12 +21,12 @@ state = st.session_state
 views.init_session(state, sys.argv[1:])
 state[views.ENTRY_RAN] = True
 
-# The Cypher page (query library) is added to this list by its own engineer.
 PAGES = [
     st.Page(HERE / "app_pages" / "load.py", title="Load 载入", icon=":material/upload_file:", url_path="load", default=True),
     st.Page(HERE / "app_pages" / "trace.py", title="Incident trace 责任链", icon=":material/hub:", url_path="trace"),
     st.Page(HERE / "app_pages" / "audit.py", title="Audit report 问责审查", icon=":material/gavel:", url_path="audit"),
     st.Page(HERE / "app_pages" / "bodies.py", title="Body browser 机关", icon=":material/account_balance:", url_path="bodies"),
+    st.Page(HERE / "app_pages" / "cypher.py", title="Cypher 查询", icon=":material/terminal:", url_path="cypher"),
 ]
 
 with st.sidebar:
@@ -34,5 +34,7 @@ with st.sidebar:
         st.caption(f"Bundle: **{state.loaded.bundle.name}**  \n{len(state.loaded.bundle)} records · store: {state.store.kind}")
     else:
         st.caption("No bundle loaded")
+    if state.store.kind == "neo4j":
+        st.caption(f"Neo4j: `{state.store.uri}`")
 
 st.navigation(PAGES).run()

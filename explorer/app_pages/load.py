@@ -1,4 +1,4 @@
-"""Load page: pick a shipped example or upload a bundle; show every validation problem as file:line."""
+"""Load page: pick a shipped example or upload a bundle (every problem as file:line); choose the graph store."""
 
 from __future__ import annotations
 
@@ -64,10 +64,11 @@ if loaded is not None:
     if loaded.bundle.description:
         st.caption(loaded.bundle.description)
     st.dataframe(views.summary_table(loaded), hide_index=True, key="load_summary")
-    cols = st.columns(3)
+    cols = st.columns(4)
     cols[0].page_link("app_pages/trace.py", label="Trace an incident →", icon=":material/hub:")
     cols[1].page_link("app_pages/audit.py", label="Audit a case →", icon=":material/gavel:")
     cols[2].page_link("app_pages/bodies.py", label="Browse bodies →", icon=":material/account_balance:")
+    cols[3].page_link("app_pages/cypher.py", label="Query with Cypher →", icon=":material/terminal:")
 
 st.divider()
 # -- store: where the pages read the graph from (kept apart from the bundle above) -------------------
@@ -77,4 +78,36 @@ current = state.store.kind if state.store.kind in kinds else kinds[0]
 kind = st.radio("Graph store", kinds, index=kinds.index(current), format_func=views.STORE_KINDS.get, key="store_kind")
 if kind != state.store.kind:
     state.store = views.StoreChoice(kind=kind)
-st.caption("The pages read the embedded graph built from the loaded bundle.")
+if kind == "neo4j":
+    cols = st.columns([4, 2, 2])
+    uri = cols[0].text_input("URI", value=state.store.uri or "", key="store_uri", help="bolt://HOST:7687")
+    user = cols[1].text_input("User 用户", value=state.store.user or "", key="store_user",
+                              help="Empty: connect without authentication.")
+    password = cols[2].text_input("Password 密码", value=state.store.password or "", type="password",
+                                  key="store_password")
+    state.store = views.with_connection(state.store, uri, user, password)
+    cols = st.columns([1, 3])
+    if cols[0].button("Connect 连接", key="store_connect"):
+        try:
+            state.store.status = views.check_neo4j(state.store)
+        except views.StoreUnavailable as exc:
+            state.store.status = ""
+            st.error(str(exc))
+    if cols[1].button("Pull the graph from Neo4j 从 Neo4j 拉取图", key="store_pull",
+                      help="Replace the loaded bundle with the graph the server holds."):
+        try:
+            with st.spinner("Pulling the graph…"):
+                pulled = views.pull_from_neo4j(state.store)
+        except views.StoreUnavailable as exc:
+            st.error(str(exc))
+        else:
+            _loaded(pulled, str(state.store.uri))
+            state.store.status = f"Pulled {pulled.graph.number_of_nodes():,} nodes from {state.store.uri}."
+            st.rerun()  # the bundle summary above shows the pulled graph
+    if state.store.status:
+        st.success(state.store.status)
+    st.caption("The Cypher page runs its queries on this server. The trace, audit and body pages read the "
+               "loaded graph: pull it to work on what the server holds.")
+else:
+    st.caption("The pages read the embedded graph built from the loaded bundle; the Cypher page queries it "
+               "in an embedded LadybugDB.")

@@ -75,7 +75,7 @@ def test_load_page_shows_validation_errors_with_file_and_line(monkeypatch, tmp_p
 
 def test_pages_ask_for_a_bundle_first(monkeypatch):
     at = start(monkeypatch, bundle=None)
-    for page in ("trace", "audit", "bodies"):
+    for page in ("trace", "audit", "bodies", "cypher"):
         open_page(at, page)
         assert at.info[0].value == "Load a bundle first."
 
@@ -139,3 +139,112 @@ def test_body_browser_page(monkeypatch):
     assignments = frame_with(at, "mode", "covers")
     assert "杨帆" in set(assignments["person"])
     assert len(frame_with(at, "depth", "relation")) >= 1
+
+
+# -- Cypher page ---------------------------------------------------------------------------------------
+def run_library(at: AppTest, query: str, **values: str) -> AppTest:
+    """Pick a library query, fill its form's select boxes and press Run."""
+    at.selectbox(key="cypher_query").set_value(query).run()
+    assert not at.exception, [e.value for e in at.exception]
+    for name, value in values.items():
+        at.selectbox(key=f"cypher_{query}_{name}").set_value(value)
+    at.button(key=f"cypher_run_{query}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def run_free(at: AppTest, text: str) -> AppTest:
+    at.text_area(key="cypher_free_text").set_value(text)
+    at.button(key="cypher_free_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_cypher_page_forms_from_the_query_headers(monkeypatch):
+    at = open_page(start(monkeypatch), "cypher")
+    assert at.title[0].value.startswith("Cypher")
+    assert any("embedded LadybugDB" in c.value for c in at.caption)
+    at.selectbox(key="cypher_query").set_value("jurisdiction_path").run()
+    # ids of the loaded graph fill the select boxes of parameters that name records
+    assert at.selectbox(key="cypher_jurisdiction_path_incident").value == "inc_coal"
+    assert "李建国 (Person, li_jianguo)" in at.selectbox(key="cypher_jurisdiction_path_party").options
+    at.selectbox(key="cypher_query").set_value("grassroots_share").run()
+    assert at.number_input(key="cypher_grassroots_share_threshold").value == 0.5  # the header's default
+    at.selectbox(key="cypher_query").set_value("duty_gaps").run()
+    assert at.date_input(key="cypher_duty_gaps_date").value is not None
+    # reading only: no control anywhere on the page lets a query write
+    assert not at.toggle and not any("write" in c.label.lower() for c in at.checkbox)
+
+
+def test_cypher_page_runs_jurisdiction_path(monkeypatch):
+    at = open_page(start(monkeypatch), "cypher")
+    run_library(at, "jurisdiction_path", incident="inc_coal", party="li_jianguo")
+    assert "No rows returned." in [i.value for i in at.info]  # the village secretary: no duty path
+    assert any("0 row(s)" in m.value for m in at.markdown)
+    empty = frame_with(at, "party", "clause")
+    assert len(empty) == 0  # the header's columns, no rows
+
+    run_library(at, "jurisdiction_path", incident="inc_coal", party="wu_gang")
+    rows = frame_with(at, "party", "clause")
+    assert "md_branch.4.1" in set(rows["clause"])
+    assert set(rows["person_name"]) == {"吴刚"}
+    frames = at.get("iframe")
+    assert len(frames) == 1 and "vis.Network" in frames[0].proto.srcdoc and "wu_gang" in frames[0].proto.srcdoc
+
+
+def test_cypher_page_free_query_is_read_only(monkeypatch):
+    at = open_page(start(monkeypatch), "cypher")
+    run_free(at, "MATCH (p:Person) RETURN p.name LIMIT 3")
+    names = frame_with(at, "p.name")
+    assert len(names) == 3 and not at.error
+    run_free(at, "CREATE (p:Person {id: 'intruder', name: '闯入者'}) RETURN p")
+    assert at.error and "CREATE" in at.error[0].value and "Refused" in at.error[0].value
+    run_free(at, "MATCH (p:Person {id: 'intruder'}) RETURN count(p) AS n")
+    assert list(frame_with(at, "n")["n"]) == [0]  # nothing was written
+
+
+def test_load_page_neo4j_connection_error_is_clear(monkeypatch):
+    at = start(monkeypatch)
+    at.radio(key="store_kind").set_value("neo4j").run()
+    assert not at.exception
+    at.text_input(key="store_uri").set_value("bolt://127.0.0.1:1").run()
+    at.button(key="store_connect").click().run()
+    assert not at.exception
+    assert "cannot reach Neo4j at bolt://127.0.0.1:1" in at.error[0].value
+    at.text_input(key="store_uri").set_value("http://127.0.0.1:7474").run()
+    at.button(key="store_connect").click().run()
+    assert "not a Bolt URI" in at.error[0].value
+
+
+@pytest.mark.neo4j
+def test_load_page_neo4j_connect_and_pull(monkeypatch, neo4j_uri):
+    from graph.neo4j_store import Neo4jStore
+    from graph.stores import push_bundle
+
+    for var in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD"):
+        monkeypatch.delenv(var, raising=False)
+    with Neo4jStore(neo4j_uri) as store:  # the server is shared by the session: hold exactly the demo
+        store.run("MATCH (n) DETACH DELETE n", write=True)
+    push_bundle(DEMO_BUNDLE, neo4j_uri)
+
+    at = start(monkeypatch, bundle=None)
+    at.radio(key="store_kind").set_value("neo4j").run()
+    at.text_input(key="store_uri").set_value(neo4j_uri).run()
+    at.button(key="store_connect").click().run()
+    assert not at.exception and not at.error
+    assert any(s.value.startswith(f"Connected to {neo4j_uri}") for s in at.success)
+    at.button(key="store_pull").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert any("Current bundle: **Neo4j" in s.value for s in at.success)
+    assert "Incident" in set(frame_with(at, "section", "class", "records")["class"])
+
+    open_page(at, "trace")
+    targets = at.table[0].value
+    assert targets[targets["name"] == "李建国"].iloc[0]["verdict"] == "无管辖职责 no jurisdiction"
+
+    open_page(at, "cypher")
+    assert any(f"Neo4j at {neo4j_uri}" in c.value for c in at.caption)
+    run_library(at, "jurisdiction_path", incident="inc_coal", party="wu_gang")
+    assert "md_branch.4.1" in set(frame_with(at, "party", "clause")["clause"])
+    run_free(at, "MERGE (n:Person {id: 'x'}) RETURN n")
+    assert "MERGE" in at.error[0].value
