@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import sys
 
 import streamlit as st
 
 from explorer import views
+from explorer.app_pages._layout import start_page
 from graph.report import VERDICT_LABELS
 from graph.verdict import audit
 
 __all__: list[str] = []
 
-# Set the session up even when this page is the first thing a browser opens.
-views.init_session(st.session_state, sys.argv[1:])
-
+loaded = start_page("Audit report 问责精准性审查")
 state = st.session_state
-st.title("Audit report 问责精准性审查")
-loaded = state.get("loaded")
-if loaded is None:
-    st.info("Load a bundle first.")
-    st.page_link("app_pages/load.py", label="Load a bundle", icon=":material/upload_file:")
-    st.stop()
 g = loaded.graph
 
 cases = views.case_choices(g)

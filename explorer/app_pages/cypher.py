@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 
 import streamlit as st
 
 from explorer import views
+from explorer.app_pages._layout import start_page
 from explorer.network import network_html
 from queries.registry import get
 
 __all__: list[str] = []
 
-# Set the session up even when this page is the first thing a browser opens.
-views.init_session(st.session_state, sys.argv[1:])
-
 state = st.session_state
-st.title("Cypher 查询")
-loaded = state.get("loaded")
+loaded = start_page("Cypher 查询", need_bundle=st.session_state.get("store") is None or st.session_state.store.kind != "neo4j")
 g = loaded.graph if loaded is not None else None
-if state.store.kind != "neo4j" and loaded is None:
-    st.info("Load a bundle first.")
-    st.page_link("app_pages/load.py", label="Load a bundle", icon=":material/upload_file:")
-    st.stop()
 
 try:
     with st.spinner("Loading the bundle into the query engine…"):

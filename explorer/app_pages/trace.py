@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import sys
 
 import streamlit as st
 
 from explorer import views
+from explorer.app_pages._layout import start_page
 from explorer.network import network_html, trace_subgraph
 from graph.report import trace_markdown
 from graph.verdict import audit, trace
 
 __all__: list[str] = []
 
-# Set the session up even when this page is the first thing a browser opens.
-views.init_session(st.session_state, sys.argv[1:])
-
+loaded = start_page("Incident trace 责任链")
 state = st.session_state
-st.title("Incident trace 责任链")
-loaded = state.get("loaded")
-if loaded is None:
-    st.info("Load a bundle first.")
-    st.page_link("app_pages/load.py", label="Load a bundle", icon=":material/upload_file:")
-    st.stop()
 g = loaded.graph
 
 incidents = views.incident_choices(g)
