@@ -10,7 +10,6 @@ import pytest
 
 from graph.build import build_graph, graph_to_records, read_graphml, write_graphml
 from graph.rdf import parse, rdf_to_records, records_to_rdf, serialize, validate_records
-from loaders.records import Record
 
 
 def _canon(records):

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import Graph
 from rdflib.namespace import SH, XSD
 
 from ontology.model import QZ, Model, OntologyError, load_model, model as m, snake

@@ -11,7 +11,7 @@ from graph.build import build_graph
 from graph.index import index_for
 from loaders.bundle import load_bundle
 from loaders.demo import EXAMPLES_DIR, example_bundles
-from loaders.records import BundleError, Record
+from loaders.records import Record
 
 # The demo and two seed cases must load, and a variant of the demo adds duty gaps and an overlap so
 # those queries have rows to compare. Further seed bundles run too when they load cleanly; they are
