@@ -471,6 +471,41 @@ def cypher(
     _print_rows(rows, format)
 
 
+@app.command()
+def synth(
+    scale: str = typer.Option("county", "--scale", help="county, city, province or nation."),
+    output: Path = typer.Option(..., "--output", "-o", help="Folder to write the bundle into."),
+    seed: int = typer.Option(0, help="Random seed (same seed and scale: identical files)."),
+) -> None:
+    """Write a seeded synthetic bundle of realistic shape (CSV tables), for scale tests and benchmarks.
+
+    Example: quanze synth --scale province -o /tmp/province
+    """
+    from loaders.synth import SCALES, synthesize
+
+    if scale not in SCALES:
+        _fail(f"unknown scale {scale!r}: one of {', '.join(SCALES)}", 2)
+    path = synthesize(scale, output, seed=seed)
+    out.print(f"wrote {path}")
+
+
+@app.command()
+def bench(
+    scale: list[str] = typer.Option(["county"], "--scale", help="county, city, province, nation (repeatable)."),
+    store: list[str] = typer.Option(["networkx"], "--store", help="networkx, ladybug or neo4j (repeatable)."),
+    incidents: int = typer.Option(200, help="Random incidents timed per query kind."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the figures as JSON."),
+) -> None:
+    """Benchmark load time, memory and query latency per scale and store (figures, not a test).
+
+    Example: quanze bench --scale county --scale province --store networkx -o bench.json
+    """
+    from benchmarks.bench import format_table, run_bench
+
+    result = run_bench(scale, store, incidents=incidents, out_json=output)
+    sys.stdout.write(format_table(result) + "\n")
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()

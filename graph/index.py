@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Iterable
 
 import networkx as nx
 
@@ -12,7 +13,10 @@ from ontology.model import model as m
 
 __all__ = ["GraphIndex", "index_for", "overlaps", "in_force"]
 
-R = m.R
+# model.R resolves every attribute through _Terms.__getattr__ (about a microsecond each, millions of
+# times per batch of traces at province scale); a plain namespace with the same names reads at dict
+# speed and still raises AttributeError on a misspelt relationship type.
+R = SimpleNamespace(**{rel: rel for rel in m.R})
 
 
 def overlaps(start: str | None, end_exclusive: str | None, p_start: str, p_end: str) -> bool:
@@ -25,22 +29,74 @@ def in_force(valid_from: str | None, valid_to: str | None, p_start: str, p_end: 
     return (valid_from is None or valid_from <= p_end) and (valid_to is None or valid_to >= p_start)
 
 
+class _OutByType(dict):
+    """node -> {relationship type -> [targets]}, computed from the graph when first asked for."""
+
+    def __init__(self, g: nx.MultiDiGraph):
+        super().__init__()
+        self._succ = g._succ
+
+    def __missing__(self, u: str) -> dict[str, list[str]]:
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for v, keydict in self._succ.get(u, {}).items():
+            for rel in keydict:
+                by_type[rel].append(v)
+        self[u] = by_type
+        return by_type
+
+
+class _InByType(dict):
+    """node -> {relationship type -> [sources]}, computed when first asked for; sources in node order,
+    as a pass over all edges source by source would list them."""
+
+    def __init__(self, g: nx.MultiDiGraph):
+        super().__init__()
+        self._g = g
+        self._pred = g._pred
+        self._pos: dict[str, int] | None = None
+
+    def __missing__(self, v: str) -> dict[str, list[str]]:
+        preds = self._pred.get(v, {})
+        sources = list(preds)
+        if len(sources) > 1:
+            pos = self._pos
+            if pos is None:
+                pos = self._pos = {n: i for i, n in enumerate(self._g._succ)}
+            # predecessors are kept in the order their edges were added, which for build_graph is
+            # already node order; other builders (store pulls) may differ
+            if any(pos[a] > pos[b] for a, b in zip(sources, sources[1:])):
+                sources.sort(key=pos.__getitem__)
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for u in sources:
+            for rel in preds[u]:
+                by_type[rel].append(u)
+        self[v] = by_type
+        return by_type
+
+
 class GraphIndex:
     """Adjacency by relationship type plus the closures the verdict engine asks for repeatedly."""
 
     def __init__(self, g: nx.MultiDiGraph):
         self.g = g
-        self.nodes: dict[str, dict[str, Any]] = dict(g.nodes(data=True))
-        self.out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        self.inc: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        for u, v, rel in g.edges(keys=True):
-            self.out[u][rel].append(v)
-            self.inc[v][rel].append(u)
+        # The node attribute dicts themselves (what dict(g.nodes(data=True)) would copy key by key).
+        self.nodes: dict[str, dict[str, Any]] = g._node
+        # Adjacency by relationship type is filled in per node on first use: a query touches a few
+        # thousand nodes, while building it for every edge up front took longer than reading the
+        # bundle at province scale. Contents and order are those of a pass over g.edges(keys=True).
+        self.out: dict[str, dict[str, list[str]]] = _OutByType(g)
+        self.inc: dict[str, dict[str, list[str]]] = _InByType(g)
         self.by_label: dict[str, list[str]] = defaultdict(list)
         for nid, a in self.nodes.items():
             self.by_label[a[LABEL]].append(nid)
         self._matter_up: dict[str, frozenset[str]] = {}
         self._div_up: dict[str, tuple[str, ...]] = {}
+        self._back_of: dict[tuple[str, str, str], list[str]] = {}
+        self._duty_bodies: dict[tuple[str, str], set[str]] | None = None
+        self._div_down: dict[str, tuple[str, ...]] = {}
+        self._tenures_of_post: dict[str, tuple[str, ...]] = {}
+        # derived results that callers (graph.verdict) memoise per graph, keyed by their own tuples
+        self.memo: dict[tuple[Any, ...], Any] = {}
 
     # -- basic access -------------------------------------------------------------------
     def label(self, nid: str) -> str:
@@ -58,6 +114,19 @@ class GraphIndex:
 
     def back(self, nid: str, rel: str) -> list[str]:
         return list(self.inc[nid].get(rel, ()))
+
+    def back_of(self, nid: str, rel: str, label: str) -> list[str]:
+        """:meth:`back` restricted to sources with ``label``, in the same order; memoised.
+
+        A matter is the target of ON_MATTER from every clause, incident, 分工 and decision on it, tens of
+        thousands at province scale, while callers want only its few decisions.
+        """
+        key = (nid, rel, label)
+        hit = self._back_of.get(key)
+        if hit is None:
+            nodes = self.nodes
+            hit = self._back_of[key] = [x for x in self.inc[nid].get(rel, ()) if nodes[x][LABEL] == label]
+        return list(hit)
 
     def name(self, nid: str | None) -> str:
         if nid is None or nid not in self.nodes:
@@ -113,7 +182,10 @@ class GraphIndex:
 
     # -- tenures and 分工 ---------------------------------------------------------------
     def tenures_of_post(self, post: str) -> list[str]:
-        return sorted(self.back(post, R.OF_POST), key=lambda t: self.attr(t, "start") or "")
+        hit = self._tenures_of_post.get(post)
+        if hit is None:  # asked for every post of every body a trace lists: sort once per post
+            hit = self._tenures_of_post[post] = tuple(sorted(self.back(post, R.OF_POST), key=lambda t: self.attr(t, "start") or ""))
+        return list(hit)
 
     def tenure_ids_of_person(self, person: str) -> list[str]:
         return sorted(
@@ -162,6 +234,51 @@ class GraphIndex:
         vf = self.attr(clause, "valid_from") or (self.attr(mandate, "valid_from") if mandate else None)
         vt = self.attr(clause, "valid_to") or (self.attr(mandate, "valid_to") if mandate else None)
         return vf, vt
+
+    def duty_bodies(self, matters: Iterable[str], place: str) -> list[str]:
+        """Bodies and units holding a duty clause on one of ``matters`` whose scope division lies on the
+        line through ``place`` (the place or a division it lies within, or a division within the place),
+        sorted; before the time, withdrawal and role checks.
+
+        Looking clauses up by (matter, scope division) keeps a trace proportional to the duties around
+        the incident's place instead of every clause on the matter in the country.
+        """
+        table = self._duty_bodies
+        if table is None:
+            table = {}
+            nodes = self.nodes
+            for clause in self.by_label.get("DutyClause", ()):
+                body = self.one(clause, R.ASSIGNED_TO)
+                if not body or nodes[clause][LABEL] != "DutyClause":
+                    continue
+                scope = self.clause_scope(clause)
+                for matter in self.out[clause].get(R.ON_MATTER, ()):
+                    for div in scope:
+                        table.setdefault((matter, div), set()).add(body)
+            self._duty_bodies = table
+        if not place:
+            return []
+        divisions = set(self.division_up(place)) | set(self.division_down(place))
+        found: set[str] = set()
+        for matter in matters:
+            for div in divisions:
+                bodies = table.get((matter, div))
+                if bodies:
+                    found |= bodies
+        return sorted(found)
+
+    def division_down(self, div: str) -> tuple[str, ...]:
+        """The division and every division within it, at any depth (memoised)."""
+        hit = self._div_down.get(div)
+        if hit is None:
+            seen, stack = {div}, [div]
+            while stack:
+                for below in self.inc[stack.pop()].get(R.WITHIN, ()):
+                    if below not in seen:
+                        seen.add(below)
+                        stack.append(below)
+            hit = self._div_down[div] = tuple(seen)
+        return hit
 
     def clause_scope(self, clause: str) -> list[str]:
         scope = self.many(clause, R.COVERS)

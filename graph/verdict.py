@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from graph.index import GraphIndex, in_force, index_for
+from graph.index import R as _index_R, GraphIndex, in_force, index_for
 from ontology.model import model as m
 
 __all__ = [
@@ -33,7 +33,7 @@ __all__ = [
 
 SCHEMA_VERSION = "1.0"
 VERDICTS = ("basis", "no_jurisdiction", "outside_tenure", "not_a_target", "exemption_review")
-R = m.R
+R = _index_R  # the fast namespace of relationship types (see graph/index.py)
 RESPONSIBLE_ROLES = {"lead", "supervise", "enforce"}
 LIMITED_ROLES = {"assist", "coordinate"}
 SUPERVISION_ROLES = {"supervise", "enforce", "guide"}
@@ -186,6 +186,7 @@ class _Ctx:
     places: frozenset[str]
     start: str
     end: str
+    duty_cache: dict[str, tuple[list[DutyHit], list[str]]] = field(default_factory=dict)
 
     def in_period(self, valid_from: str | None, valid_to: str | None) -> bool:
         return in_force(valid_from, valid_to, self.start, self.end)
@@ -260,9 +261,27 @@ def _simple_evidence(idx: GraphIndex, nid: str, kind: str) -> Evidence:
     )
 
 
+def _evidence_dict(e: Evidence) -> dict[str, Any]:
+    """``asdict(e)`` for one Evidence: its fields are flat strings, so the generic recursive deep copy
+    (a third of a trace's time) is not needed for the same dict."""
+    return {"kind": e.kind, "id": e.id, "summary": e.summary, "citation": e.citation, "dates": e.dates, "origin": e.origin}
+
+
 # ---------------------------------------------------------------------------- duties
 def _duties(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
-    """Applicable duty clauses of one body or unit, and why other clauses on the matter do not apply."""
+    """Applicable duty clauses of one body or unit, and why other clauses on the matter do not apply.
+
+    Memoised per trace or audit: every holder of every post asks again for their body's and its
+    units' duties. Callers get fresh lists (some extend them); the hits themselves are shared and
+    never modified.
+    """
+    hit = ctx.duty_cache.get(body)
+    if hit is None:
+        hit = ctx.duty_cache[body] = _duties_uncached(ctx, body)
+    return list(hit[0]), list(hit[1])
+
+
+def _duties_uncached(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
     idx = ctx.idx
     hits, rejected = [], []
     for clause in idx.clauses_of(body):
@@ -292,16 +311,30 @@ def _duties(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
 
 
 def _candidate_bodies(ctx: _Ctx) -> list[str]:
-    """Bodies and units holding some clause on the incident's matters (before time/place checks)."""
+    """Bodies and units holding some clause on the incident's matters whose scope contains the place or
+    lies within it (before the time and withdrawal checks).
+
+    A body whose every clause on the matters is scoped elsewhere has no applicable duty (see the scope
+    test in :func:`_duties`), and both callers skip bodies without one, so leaving them out changes
+    no result.
+    """
+    return ctx.idx.duty_bodies(ctx.closure, ctx.place)
+
+
+def _decisions(ctx: _Ctx) -> list[str]:
+    """Decisions on the incident's matters taken before the conduct ended by a body whose area holds the
+    place (or lies within it): a county's meeting is no evidence about another county's incident."""
     idx = ctx.idx
-    bodies = set()
+    found = set()
     for matter in ctx.closure:
-        for clause in idx.back(matter, R.ON_MATTER):
-            if idx.label(clause) == "DutyClause":
-                body = idx.one(clause, R.ASSIGNED_TO)
-                if body:
-                    bodies.add(body)
-    return sorted(bodies)
+        for d in idx.back_of(matter, R.ON_MATTER, "Decision"):
+            if (idx.attr(d, "date") or "") > ctx.end:
+                continue
+            body = idx.one(d, R.DECIDED_BY)
+            area = idx.body_division(idx.top_body(body)) if body else None
+            if area is None or area in ctx.places or ctx.place in idx.division_up(area):
+                found.add(d)
+    return sorted(found)
 
 
 def _no_duty_reason(ctx: _Ctx, body: str, rejected: list[str]) -> str:
@@ -429,6 +462,14 @@ def chain_of_authority(g: nx.MultiDiGraph, start: str) -> list[dict[str, str]]:
     [('eco_branch', 'VERTICALLY_MANAGED_BY', 'city_eco'), ('eco_branch', 'SUB_ORGANIZATION_OF', 'city_eco'), ('city_eco', 'LED_BY', 'city_gov')]
     """
     idx = index_for(g)
+    cached = idx.memo.get(("chain_of_authority", start))
+    if cached is None:
+        # a trace asks for the chain above each of its bodies, and they share most of it
+        cached = idx.memo[("chain_of_authority", start)] = _chain_rows(idx, start)
+    return [dict(row) for row in cached]
+
+
+def _chain_rows(idx: GraphIndex, start: str) -> list[dict[str, str]]:
     if start in idx.nodes and idx.label(start) == "Post":
         start = idx.one(start, R.POST_IN)
     rows, seen, frontier, depth = [], {start}, [start], 0
@@ -464,7 +505,7 @@ def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
                     "tenure": _span(idx.attr(t, "start"), idx.attr(t, "end")),
                     "degree": link.degree,
                     "kinds": sorted(link.kinds),
-                    "evidence": [asdict(e) for e in [_tenure_evidence(idx, t), *link.evidence]],
+                    "evidence": [_evidence_dict(e) for e in [_tenure_evidence(idx, t), *link.evidence]],
                 }
             )
     return rows
@@ -495,7 +536,7 @@ def trace(g: nx.MultiDiGraph, incident: str) -> Trace:
         in_charge = []
         for a in idx.assignments_over(body, ctx.start, ctx.end):
             if idx.attr(a, "mode") in LEADING_MODES or idx.attr(a, "mode") == "liaison":
-                in_charge.append(asdict(_assignment_evidence(idx, a)))
+                in_charge.append(_evidence_dict(_assignment_evidence(idx, a)))
         bodies.append(
             {
                 "body": body,
@@ -505,7 +546,7 @@ def trace(g: nx.MultiDiGraph, incident: str) -> Trace:
                 "roles": roles,
                 "responsible": bool(set(roles) & RESPONSIBLE_ROLES and any(not h.limited for h in hits)),
                 "limited": all(h.limited for h in hits),
-                "duties": [asdict(h.evidence) for h in hits],
+                "duties": [_evidence_dict(h.evidence) for h in hits],
                 "not_applicable": rejected,
                 "holders": holders,
                 "assignments": in_charge,
@@ -522,14 +563,9 @@ def trace(g: nx.MultiDiGraph, incident: str) -> Trace:
                 continue
             seen.add(key)
             up_hits, _ = _duties(ctx, row["to"])
-            row = dict(row, supervisory_duty=[asdict(h.evidence) for h in up_hits if h.role in SUPERVISION_ROLES | {"lead"}])
+            row = dict(row, supervisory_duty=[_evidence_dict(h.evidence) for h in up_hits if h.role in SUPERVISION_ROLES | {"lead"}])
             upward.append(row)
-    decisions = [
-        _simple_evidence(idx, d, "decision")
-        for matter in sorted(ctx.closure)
-        for d in idx.back(matter, R.ON_MATTER)
-        if idx.label(d) == "Decision" and (idx.attr(d, "date") or "") <= ctx.end
-    ]
+    decisions = [_simple_evidence(idx, d, "decision") for d in _decisions(ctx)]
     failures = [_simple_evidence(idx, f, "failure") for f in sorted(idx.back(incident, R.ABOUT_INCIDENT)) if idx.label(f) == "Failure"]
     return Trace(
         incident=incident,
@@ -829,12 +865,11 @@ def _findings(ctx: _Ctx, verdicts: list[Verdict], omitted: list[OmittedParty], t
             out.append(Finding("no_causal_link", True,
                                f"{v.target_person_name or v.target_body_name}: no failure or decision links this target to the incident",
                                [v.action]))
-    for matter in sorted(ctx.closure):
-        for d in idx.back(matter, R.ON_MATTER):
-            if idx.label(d) == "Decision" and idx.attr(d, "documented") is False and (idx.attr(d, "date") or "") <= ctx.end:
-                out.append(Finding("undocumented_decision", True,
-                                   f"decision {idx.name(d)} ({idx.attr(d, 'date')}) left no written record",
-                                   [d], [_simple_evidence(idx, d, "decision")]))
+    for d in _decisions(ctx):
+        if idx.attr(d, "documented") is False:
+            out.append(Finding("undocumented_decision", True,
+                               f"decision {idx.name(d)} ({idx.attr(d, 'date')}) left no written record",
+                               [d], [_simple_evidence(idx, d, "decision")]))
     return out
 
 

@@ -161,3 +161,22 @@ def test_grassroots_flag_needs_upstream_omissions():
     down = open_bundle(EXAMPLES_DIR / "case2_pingdingshan_air", shacl=False)
     a2 = audit(down.graph, down.bundle.of("AccountabilityCase")[0].id)
     assert "grassroots_share" in a2.finding_kinds()
+
+
+def test_decisions_are_filtered_by_place(demo_bundle):
+    """A decision on the same matter by a body of another district is not evidence for this incident."""
+    import copy
+
+    from graph.build import build_graph
+    from loaders.records import Record
+
+    b = copy.deepcopy(demo_bundle)
+    b.records["other_nr"] = Record("Organization", "other_nr", {"name": "东岭区自然资源局", "kind": "department", "located_in": "d_dist2"})
+    for rid, body in (("dec_here", "dist_nr"), ("dec_elsewhere", "other_nr")):
+        b.records[rid] = Record("Decision", rid, {"title": f"{rid} 会议", "date": "2022-12-01", "decided_by": body,
+                                                  "matters": ["m_land"], "documented": False})
+    g = build_graph(b)
+    t = trace(g, "inc_coal")
+    assert [d.id for d in t.decisions] == ["dec_here"]
+    found = [f.subjects for f in audit(g, "case_coal").findings if f.kind == "undocumented_decision"]
+    assert found == [["dec_here"]]

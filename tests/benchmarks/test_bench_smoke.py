@@ -1,0 +1,31 @@
+"""The benchmark code keeps working at county scale (a behaviour check, not a performance assertion)."""
+
+from __future__ import annotations
+
+import json
+
+from benchmarks.bench import QUERIES, format_table, run_bench
+
+
+def test_county_networkx_benchmark_reports_figures(tmp_path):
+    out = tmp_path / "bench.json"
+    result = run_bench(["county"], ["networkx"], incidents=20, out_json=out, data_dir=tmp_path / "data")
+    assert json.loads(out.read_text(encoding="utf-8")) == result
+    assert {"meta", "scales", "targets"} <= set(result)
+    county = result["scales"]["county"]
+    assert county["synth"]["total_rows"] > 5000
+    r = county["stores"]["networkx"]
+    assert r["status"] == "ok", r
+    assert r["rows"] > 5000 and r["edges"] > r["rows"]
+    for key in ("read_s", "build_s", "index_s", "total_s", "rows_per_s"):
+        assert r["load"][key] > 0, key
+    assert r["memory"]["peak_rss_mb"] > 0
+    for q in QUERIES:
+        s = r["latency_ms"][q]
+        assert s["n"] >= 1 and s["median"] >= 0 and s["p95"] >= s["median"] and s["max"] > 0, q
+    assert r["latency_ms"]["trace"]["n"] == 20
+    table = format_table(result)
+    assert "county" in table and "networkx" in table
+    # the bundle is generated once and reused
+    again = run_bench(["county"], ["networkx"], incidents=5, data_dir=tmp_path / "data")
+    assert again["scales"]["county"]["synth"]["cached"] is True
