@@ -12,7 +12,8 @@ import yaml
 from loaders.fengong import FengongResult, parse_fengong
 from loaders.powerlist import PowerListResult, parse_powerlist
 from loaders.sanding import SandingResult, parse_sanding
-from loaders.text import Document, Taxonomy, document_date, load_taxonomy, normalize, read_document
+from loaders.text import (Document, Taxonomy, derive_role, document_date, load_taxonomy, normalize, read_document,
+                          squash_cjk_spaces)
 
 __all__ = ["IngestResult", "ingest", "write_bundle_part", "KINDS", "PLACEHOLDER_DATE", "TO_CHECK"]
 
@@ -187,6 +188,25 @@ class _Builder:
             if notes:
                 rec["note"] = "; ".join(notes)
             clauses.append(rec)
+        # 职责分工 items divide a duty with another body: this body's share becomes a clause of its own
+        for n, d in enumerate(r.demarcations, 1):
+            text = squash_cjk_spaces(d.text.strip())
+            role, guessed = derive_role(text)
+            matters = self.use_matters(self.tax.classify(text))
+            rec = {"id": self.unique(f"{mid}.demarcation{n}"), "number": d.number, "text": text,
+                   "assigned_to": self.body_id}
+            if matters:
+                rec["matters"] = matters
+            rec["role"] = role
+            rec["source"] = f"{doc.name}:{d.ref}"
+            notes = [f"职责分工: 与{d.counterpart or '?'}划分职责; 对方的职责请在其机构下录入"]
+            if not matters:
+                notes.append(f"{TO_CHECK}: 未归入任何事项")
+                self.unclassified.append(f"{rec['id']} ({d.number}) {doc.name}:{d.ref}: {text[:40]}")
+            if guessed:
+                notes.append(f"{TO_CHECK}: 未识别职责动词, role 暂定 {role}")
+            rec["note"] = "; ".join(notes)
+            clauses.append(rec)
         mandate["clauses"] = clauses
         self.records["mandates"].append(mandate)
 
@@ -212,7 +232,8 @@ class _Builder:
         if staffing:
             lines.append("   staffing: " + ", ".join(staffing))
         for d in r.demarcations:
-            lines.append(f"   demarcation (enter by hand): {doc.name}:{d.ref} {d.number} 与{d.counterpart or '?'}: {d.text[:50]}")
+            lines.append(f"   demarcation → clause of {self.body_id} (enter {d.counterpart or 'the other body'}'s share under it): "
+                         f"{doc.name}:{d.ref} {d.number}: {d.text[:50]}")
         for p in r.provisions:
             if p.category not in ("basis", "status"):
                 lines.append(f"   not a duty clause: {doc.name}:{p.ref} {p.number} [{p.category}] {p.text[:40]}")

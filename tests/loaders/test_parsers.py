@@ -364,7 +364,8 @@ def test_ingest_records_follow_the_bundle_format(tmp_path):
     assert list(m)[:6] == ["id", "title", "kind", "governs", "valid_from", "source"]
     assert m["valid_from"] == PLACEHOLDER_DATE and m["note"].startswith("待核实")
     assert [c["id"] for c in m["clauses"]] == ["forestry.sanding.3.1", "forestry.sanding.3.2", "forestry.sanding.3.3",
-                                               "forestry.sanding.4.1", "forestry.sanding.4.2"]
+                                               "forestry.sanding.4.1", "forestry.sanding.4.2",
+                                               "forestry.sanding.demarcation1"]
     unit_ids = {u["name"]: u["id"] for u in r.records["units"]}
     assert m["clauses"][4]["assigned_to"] == unit_ids["资源管理股"]
     staffing_posts = {p["name"]: p for p in r.records["posts"] if p["note"].startswith("领导职数")}
@@ -455,3 +456,16 @@ def test_ingest_never_crashes_and_ids_stay_valid(tmp_path, text, kind):
     r = ingest([path], kind, "b1")
     ids = [x["id"] for sec in r.records.values() for x in sec] + [c["id"] for c in r.clauses()]
     assert len(ids) == len(set(ids)) and all(ID.match(i) for i in ids)
+
+
+def test_demarcation_becomes_a_clause_of_the_body(tmp_path):
+    from loaders.ingest import ingest
+
+    path = tmp_path / "sanding.txt"
+    path.write_text(SANDING, encoding="utf-8")
+    result = ingest([path], "sanding", "qinghe_forestry")
+    clauses = [c for md in result.records["mandates"] for c in md["clauses"]]
+    dem = [c for c in clauses if ".demarcation" in c["id"]]
+    assert len(dem) == 1 and dem[0]["number"] == "第六条（一）" and dem[0]["assigned_to"] == "qinghe_forestry"
+    assert "县自然资源局" in dem[0]["note"] and dem[0]["source"].startswith("sanding.txt:")
+    assert any("demarcation → clause of qinghe_forestry" in line for line in result.report)
