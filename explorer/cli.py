@@ -448,15 +448,15 @@ def cypher(
 
     Example: quanze cypher "MATCH (p:Person)<-[:HELD_BY]-(t:Tenure) RETURN p.name, t.start LIMIT 5" --bundle examples/demo
     """
-    from graph.stores import WriteRefused, parse_param_pairs, run_adhoc
-    from queries.registry import is_write_query, write_clauses
+    from graph.stores import WriteRefused, parse_param_pairs, refuse_writes, run_adhoc
 
     try:
         params = parse_param_pairs(param)
+        refuse_writes(text, write=write)
+    except WriteRefused as exc:
+        _fail(f"refused: {exc}", 2)
     except ValueError as exc:
         _fail(str(exc), 2)
-    if not write and is_write_query(text):
-        _fail(f"refused: the query writes ({', '.join(write_clauses(text))}); add --write to allow it", 2)
     s = _store(store, bundle, uri, user, password)
     try:
         rows = run_adhoc(text, s, params, write=write)

@@ -34,6 +34,7 @@ __all__ = [
     "timed_push",
     "run_named",
     "run_adhoc",
+    "refuse_writes",
     "parse_param_pairs",
 ]
 
@@ -392,12 +393,18 @@ def run_adhoc(text: str, store: GraphStore, params: dict[str, Any] | None = None
     WriteRefused
         When ``text`` writes (CREATE, MERGE, SET, DELETE …) and ``write`` is false.
     """
+    refuse_writes(text, write=write)
+    return store.run(text, params or {}, write=write)
+
+
+def refuse_writes(text: str, *, write: bool = False) -> None:
+    """Raise :class:`WriteRefused` when ``text`` writes and ``write`` is false (callers may check before
+    opening a store, so a refused query costs no bundle load)."""
     from queries.registry import is_write_query, write_clauses
 
     if not write and is_write_query(text):
         found = ", ".join(write_clauses(text))
         raise WriteRefused(f"the query writes ({found}); run it with --write to allow that")
-    return store.run(text, params or {}, write=write)
 
 
 def parse_param_pairs(pairs: Iterable[str]) -> dict[str, str]:

@@ -95,6 +95,27 @@ class _Builder:
         self.ids.add(rid)
         return rid
 
+    def _clause_record(self, cid: str, number: str, text: str, assigned: str, matter_ids: Iterable[str], role: str,
+                       role_guessed: bool, source: str, notes: list[str], truncated: bool = False) -> dict[str, Any]:
+        """One clause in bundle fields; what the reviewer must check goes in its note and the report."""
+        rec: dict[str, Any] = {"id": cid, "number": number, "text": text, "assigned_to": assigned}
+        matters = self.use_matters(matter_ids)
+        if matters:
+            rec["matters"] = matters
+        rec["role"] = role
+        rec["source"] = source
+        notes = list(notes)
+        if not matters:
+            notes.append(f"{TO_CHECK}: 未归入任何事项")
+            self.unclassified.append(f"{cid} ({number}) {source}: {text[:40]}")
+        if role_guessed:
+            notes.append(f"{TO_CHECK}: 未识别职责动词, role 暂定 {role}")
+        if truncated:
+            notes.append(f"{TO_CHECK}: 原文在此截断, 条文可能不完整")
+        if notes:
+            rec["note"] = "; ".join(notes)
+        return rec
+
     def use_matters(self, ids: Iterable[str]) -> list[str]:
         out = [m for m in ids if m in self.tax]
         for m in out:
@@ -167,46 +188,20 @@ class _Builder:
             path = ".".join(str(n) for n in c.path)
             cid = self.unique(f"{mid}.{path}")
             assigned = self.units_by_name.get(normalize(c.unit).replace(" ", "")) if c.unit else self.body_id
-            rec = {"id": cid, "number": c.number, "text": c.text, "assigned_to": assigned or self.body_id}
-            matters = self.use_matters(c.matters)
-            if matters:
-                rec["matters"] = matters
-            rec["role"] = c.role
-            rec["source"] = f"{doc.name}:{c.ref}"
             notes = []
             if c.transferred:
                 notes.append("调整通知: 职责划入")
             if c.matters_from_context:
                 notes.append(f"{TO_CHECK}: 条文未点明事项, 事项据“{c.matters_from_context}”推定")
-            if not matters:
-                notes.append(f"{TO_CHECK}: 未归入任何事项")
-                self.unclassified.append(f"{cid} ({c.number}) {doc.name}:{c.ref}: {c.text[:40]}")
-            if c.role_guessed:
-                notes.append(f"{TO_CHECK}: 未识别职责动词, role 暂定 {c.role}")
-            if c.truncated:
-                notes.append(f"{TO_CHECK}: 原文在此截断, 条文可能不完整")
-            if notes:
-                rec["note"] = "; ".join(notes)
-            clauses.append(rec)
+            clauses.append(self._clause_record(cid, c.number, c.text, assigned or self.body_id, c.matters, c.role,
+                                               c.role_guessed, f"{doc.name}:{c.ref}", notes, c.truncated))
         # 职责分工 items divide a duty with another body: this body's share becomes a clause of its own
         for n, d in enumerate(r.demarcations, 1):
             text = squash_cjk_spaces(d.text.strip())
             role, guessed = derive_role(text)
-            matters = self.use_matters(self.tax.classify(text))
-            rec = {"id": self.unique(f"{mid}.demarcation{n}"), "number": d.number, "text": text,
-                   "assigned_to": self.body_id}
-            if matters:
-                rec["matters"] = matters
-            rec["role"] = role
-            rec["source"] = f"{doc.name}:{d.ref}"
             notes = [f"职责分工: 与{d.counterpart or '?'}划分职责; 对方的职责请在其机构下录入"]
-            if not matters:
-                notes.append(f"{TO_CHECK}: 未归入任何事项")
-                self.unclassified.append(f"{rec['id']} ({d.number}) {doc.name}:{d.ref}: {text[:40]}")
-            if guessed:
-                notes.append(f"{TO_CHECK}: 未识别职责动词, role 暂定 {role}")
-            rec["note"] = "; ".join(notes)
-            clauses.append(rec)
+            clauses.append(self._clause_record(self.unique(f"{mid}.demarcation{n}"), d.number, text, self.body_id,
+                                               self.tax.classify(text), role, guessed, f"{doc.name}:{d.ref}", notes))
         mandate["clauses"] = clauses
         self.records["mandates"].append(mandate)
 
