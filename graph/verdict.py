@@ -337,6 +337,19 @@ def _decisions(ctx: _Ctx) -> list[str]:
     return sorted(found)
 
 
+def _not_applicable_evidence(ctx: _Ctx, body: str) -> list[Evidence]:
+    """The body's clauses on the matter that do not apply (expired, out of scope, withdrawn), cited so a
+    'no jurisdiction' shows the document it was checked against."""
+    idx = ctx.idx
+    out = []
+    for clause in (c for b in (body, *idx.units(body)) for c in idx.clauses_of(b)):
+        if set(idx.many(clause, R.ON_MATTER)) & ctx.closure:
+            e = _clause_evidence(idx, clause)
+            e.kind = "clause_not_applicable"
+            out.append(e)
+    return out
+
+
 def _no_duty_reason(ctx: _Ctx, body: str, rejected: list[str]) -> str:
     idx = ctx.idx
     kind = idx.attr(body, "kind")
@@ -664,6 +677,7 @@ def _person_verdict(ctx: _Ctx, v: Verdict, person: str, post: str | None) -> Non
             v.verdict = "no_jurisdiction"
             v.missing_link = "duty"
             v.reason = _no_duty_reason(ctx, body, rejected)
+            v.evidence += _not_applicable_evidence(ctx, body)
         return
     v.degree = link.degree
     v.responsibility_kinds = sorted(link.kinds)
@@ -687,6 +701,7 @@ def _body_verdict(ctx: _Ctx, v: Verdict, body: str) -> None:
     hits += [h for u in idx.units(body) for h in _duties(ctx, u)[0]]
     if not hits:
         v.verdict, v.missing_link, v.reason = "no_jurisdiction", "duty", _no_duty_reason(ctx, body, rejected)
+        v.evidence += _not_applicable_evidence(ctx, body)
         return
     v.verdict = "basis"
     v.responsibility_kinds = sorted(_kinds_of(hits))

@@ -180,3 +180,11 @@ def test_decisions_are_filtered_by_place(demo_bundle):
     assert [d.id for d in t.decisions] == ["dec_here"]
     found = [f.subjects for f in audit(g, "case_coal").findings if f.kind == "undocumented_decision"]
     assert found == [["dec_here"]]
+
+
+def test_no_jurisdiction_cites_the_clause_that_does_not_apply(variant):
+    g = variant({"md_nr": {"valid_to": "2022-12-31"}})
+    v = jurisdiction(g, "inc_coal", "dist_nr")
+    cited = [e for e in v.evidence if e.kind == "clause_not_applicable"]
+    assert {e.id for e in cited} == {"md_nr.3.6", "md_nr.4.3"}
+    assert all(e.dates.endswith("2022-12-31") and e.origin for e in cited)
