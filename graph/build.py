@@ -76,6 +76,7 @@ def build_graph(records: Iterable[Record], m: Model = default_model) -> nx.Multi
                         keydict[rel] = {"type": rel}
                     else:
                         datadict["type"] = rel
+    g._quanze_preds_in_node_order = True  # type: ignore[attr-defined]  # see graph.index._InByType
     return g
 
 

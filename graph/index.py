@@ -29,6 +29,10 @@ def in_force(valid_from: str | None, valid_to: str | None, p_start: str, p_end: 
     return (valid_from is None or valid_from <= p_end) and (valid_to is None or valid_to >= p_start)
 
 
+# back_of answers from a table over the label's own nodes when the label has at most this many
+_RARE = 20_000
+
+
 class _OutByType(dict):
     """node -> {relationship type -> [targets]}, computed from the graph when first asked for."""
 
@@ -37,10 +41,14 @@ class _OutByType(dict):
         self._succ = g._succ
 
     def __missing__(self, u: str) -> dict[str, list[str]]:
-        by_type: dict[str, list[str]] = defaultdict(list)
+        by_type: dict[str, list[str]] = {}  # a plain dict fills twice as fast as a defaultdict
         for v, keydict in self._succ.get(u, {}).items():
             for rel in keydict:
-                by_type[rel].append(v)
+                vals = by_type.get(rel)
+                if vals is None:
+                    by_type[rel] = [v]
+                else:
+                    vals.append(v)
         self[u] = by_type
         return by_type
 
@@ -54,11 +62,14 @@ class _InByType(dict):
         self._g = g
         self._pred = g._pred
         self._pos: dict[str, int] | None = None
+        # build_graph adds every edge source by source in node order, so its predecessor lists need no
+        # sorting; it marks the graph so (other builders do not)
+        self._ordered = bool(getattr(g, "_quanze_preds_in_node_order", False))
 
     def __missing__(self, v: str) -> dict[str, list[str]]:
         preds = self._pred.get(v, {})
         sources = list(preds)
-        if len(sources) > 1:
+        if len(sources) > 1 and not self._ordered:
             pos = self._pos
             if pos is None:
                 pos = self._pos = {n: i for i, n in enumerate(self._g._succ)}
@@ -66,10 +77,14 @@ class _InByType(dict):
             # already node order; other builders (store pulls) may differ
             if any(pos[a] > pos[b] for a, b in zip(sources, sources[1:])):
                 sources.sort(key=pos.__getitem__)
-        by_type: dict[str, list[str]] = defaultdict(list)
+        by_type: dict[str, list[str]] = {}
         for u in sources:
             for rel in preds[u]:
-                by_type[rel].append(u)
+                vals = by_type.get(rel)
+                if vals is None:
+                    by_type[rel] = [u]
+                else:
+                    vals.append(u)
         self[v] = by_type
         return by_type
 
@@ -94,7 +109,11 @@ class GraphIndex:
         self._back_of: dict[tuple[str, str, str], list[str]] = {}
         self._duty_bodies: dict[tuple[str, str], set[str]] | None = None
         self._div_down: dict[str, tuple[str, ...]] = {}
+        self._div_children: dict[str, list[str]] | None = None
+        self._back_tables: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._tenures_of_post: dict[str, tuple[str, ...]] = {}
+        self._tenure_spans: dict[str, tuple[tuple[str, str | None, str | None], ...]] = {}
+        self._assignment_rows: dict[str, tuple[tuple[str, str | None, str | None, str | None], ...]] = {}
         # derived results that callers (graph.verdict) memoise per graph, keyed by their own tuples
         self.memo: dict[tuple[Any, ...], Any] = {}
 
@@ -124,8 +143,23 @@ class GraphIndex:
         key = (nid, rel, label)
         hit = self._back_of.get(key)
         if hit is None:
-            nodes = self.nodes
-            hit = self._back_of[key] = [x for x in self.inc[nid].get(rel, ()) if nodes[x][LABEL] == label]
+            few = self.by_label.get(label, ())
+            if (rel, label) in self._back_tables or len(few) <= _RARE or (
+                nid not in self.inc and len(self.g._pred.get(nid, ())) > 4 * len(few) + 16
+            ):
+                # a rare label (decisions, failures) or a hub (a matter) with far more sources than the
+                # label has nodes: look the label's nodes up in a table built once from their own edges
+                # (node order, as inc lists), instead of filling the adjacency of every node asked about
+                table = self._back_tables.get((rel, label))
+                if table is None:
+                    table = self._back_tables[(rel, label)] = defaultdict(list)
+                    for x in few:
+                        for t in self.out[x].get(rel, ()):
+                            table[t].append(x)
+                hit = self._back_of[key] = list(table.get(nid, ()))
+            else:
+                nodes = self.nodes
+                hit = self._back_of[key] = [x for x in self.inc[nid].get(rel, ()) if nodes[x][LABEL] == label]
         return list(hit)
 
     def name(self, nid: str | None) -> str:
@@ -195,24 +229,27 @@ class GraphIndex:
 
     def holders(self, post: str, p_start: str, p_end: str) -> list[str]:
         """Tenure ids of the post overlapping the period."""
-        return [
-            t
-            for t in self.tenures_of_post(post)
-            if self.label(t) == "Tenure" and overlaps(self.attr(t, "start"), self.attr(t, "end"), p_start, p_end)
-        ]
+        spans = self._tenure_spans.get(post)
+        if spans is None:  # (tenure, start, end) of the post's tenures, in start order; once per post
+            spans = self._tenure_spans[post] = tuple(
+                (t, self.attr(t, "start"), self.attr(t, "end")) for t in self.tenures_of_post(post) if self.label(t) == "Tenure"
+            )
+        return [t for t, start, end in spans if overlaps(start, end, p_start, p_end)]
 
     def assignments(self, post: str, person: str | None, p_start: str, p_end: str) -> list[str]:
         """分工 entries of a post (for this person, when the entry names one) in force during the period."""
-        out = []
-        for a in self.back(post, R.OF_POST):
-            if self.label(a) != "LeadershipAssignment":
-                continue
-            who = self.one(a, R.HELD_BY)
-            if person is not None and who is not None and who != person:
-                continue
-            if in_force(self.attr(a, "valid_from"), self.attr(a, "valid_to"), p_start, p_end):
-                out.append(a)
-        return sorted(out)
+        rows = self._assignment_rows.get(post)
+        if rows is None:  # (entry, person named, valid from, valid to), by entry id; once per post
+            rows = self._assignment_rows[post] = tuple(sorted(
+                (a, self.one(a, R.HELD_BY), self.attr(a, "valid_from"), self.attr(a, "valid_to"))
+                for a in self.back(post, R.OF_POST)
+                if self.label(a) == "LeadershipAssignment"
+            ))
+        return [
+            a
+            for a, who, vf, vt in rows
+            if (person is None or who is None or who == person) and in_force(vf, vt, p_start, p_end)
+        ]
 
     def assignments_over(self, body: str, p_start: str, p_end: str) -> list[str]:
         """分工 entries that cover a body or unit (OVER_BODY) during the period."""
@@ -246,13 +283,25 @@ class GraphIndex:
         table = self._duty_bodies
         if table is None:
             table = {}
-            nodes = self.nodes
+            nodes, succ = self.nodes, self.g._succ
+            on_matter, covers, assigned_to = R.ON_MATTER, R.COVERS, R.ASSIGNED_TO
             for clause in self.by_label.get("DutyClause", ()):
-                body = self.one(clause, R.ASSIGNED_TO)
+                # read the clause's own few edges directly: filling the by-type adjacency of every
+                # clause in the graph would cost more than the table itself
+                body, on, scope = None, [], []
+                for v, keydict in succ[clause].items():
+                    if assigned_to in keydict and body is None:
+                        body = v
+                    if on_matter in keydict:
+                        on.append(v)
+                    if covers in keydict:
+                        scope.append(v)
                 if not body or nodes[clause][LABEL] != "DutyClause":
                     continue
-                scope = self.clause_scope(clause)
-                for matter in self.out[clause].get(R.ON_MATTER, ()):
+                if not scope:  # as clause_scope: the body's own division when the clause names none
+                    div = self.body_division(body)
+                    scope = [div] if div else []
+                for matter in on:
                     for div in scope:
                         table.setdefault((matter, div), set()).add(body)
             self._duty_bodies = table
@@ -271,9 +320,15 @@ class GraphIndex:
         """The division and every division within it, at any depth (memoised)."""
         hit = self._div_down.get(div)
         if hit is None:
+            children = self._div_children
+            if children is None:  # the WITHIN tree from the divisions' own edges, not every inc list
+                children = self._div_children = defaultdict(list)
+                for d in self.by_label.get("Division", ()):
+                    for up in self.out[d].get(R.WITHIN, ()):
+                        children[up].append(d)
             seen, stack = {div}, [div]
             while stack:
-                for below in self.inc[stack.pop()].get(R.WITHIN, ()):
+                for below in children.get(stack.pop(), ()):
                     if below not in seen:
                         seen.add(below)
                         stack.append(below)

@@ -6,7 +6,7 @@ The rules are written out in docs/verdicts.md.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Iterable
 
 import networkx as nx
@@ -46,7 +46,7 @@ NO_VILLAGE_POWER = "village has no administrative enforcement power; no duty on 
 
 
 # ---------------------------------------------------------------------------- results
-@dataclass
+@dataclass(frozen=True)
 class Evidence:
     """One cited fact: a clause, 分工 entry, tenure, failure, decision, exemption claim or relation."""
 
@@ -187,6 +187,7 @@ class _Ctx:
     start: str
     end: str
     duty_cache: dict[str, tuple[list[DutyHit], list[str]]] = field(default_factory=dict)
+    hits_cache: dict[str, tuple[list[DutyHit], list[DutyHit]]] = field(default_factory=dict)
 
     def in_period(self, valid_from: str | None, valid_to: str | None) -> bool:
         return in_force(valid_from, valid_to, self.start, self.end)
@@ -224,6 +225,14 @@ def _clause_evidence(idx: GraphIndex, clause: str) -> Evidence:
 
 
 def _tenure_evidence(idx: GraphIndex, tenure: str) -> Evidence:
+    key = ("tenure_evidence", tenure)
+    hit = idx.memo.get(key)
+    if hit is None:  # evidence is immutable and a tenure is cited by every trace over its holder
+        hit = idx.memo[key] = _tenure_evidence_uncached(idx, tenure)
+    return hit
+
+
+def _tenure_evidence_uncached(idx: GraphIndex, tenure: str) -> Evidence:
     person, post = idx.one(tenure, R.HELD_BY), idx.one(tenure, R.OF_POST)
     return Evidence(
         kind="tenure",
@@ -236,6 +245,14 @@ def _tenure_evidence(idx: GraphIndex, tenure: str) -> Evidence:
 
 
 def _assignment_evidence(idx: GraphIndex, a: str) -> Evidence:
+    key = ("assignment_evidence", a)
+    hit = idx.memo.get(key)
+    if hit is None:
+        hit = idx.memo[key] = _assignment_evidence_uncached(idx, a)
+    return hit
+
+
+def _assignment_evidence_uncached(idx: GraphIndex, a: str) -> Evidence:
     mode = idx.attr(a, "mode")
     covers = [idx.name(b) for b in idx.many(a, R.OVER_BODY)] + [idx.name(x) for x in idx.many(a, R.ON_MATTER)]
     who = idx.one(a, R.HELD_BY)
@@ -344,9 +361,7 @@ def _not_applicable_evidence(ctx: _Ctx, body: str) -> list[Evidence]:
     out = []
     for clause in (c for b in (body, *idx.units(body)) for c in idx.clauses_of(b)):
         if set(idx.many(clause, R.ON_MATTER)) & ctx.closure:
-            e = _clause_evidence(idx, clause)
-            e.kind = "clause_not_applicable"
-            out.append(e)
+            out.append(replace(_clause_evidence(idx, clause), kind="clause_not_applicable"))
     return out
 
 
@@ -396,9 +411,12 @@ def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
     idx = ctx.idx
     body = idx.one(post, R.POST_IN)
     top = idx.top_body(body)
-    body_hits, _ = _duties(ctx, body)
-    unit_hits = {u: _duties(ctx, u)[0] for u in idx.units(top)} if body == top else {}
-    all_hits = body_hits + [h for hs in unit_hits.values() for h in hs]
+    cached = ctx.hits_cache.get(body)
+    if cached is None:  # the same for every holder of every post of the body
+        body_hits, _ = _duties(ctx, body)
+        unit_hits = {u: _duties(ctx, u)[0] for u in idx.units(top)} if body == top else {}
+        cached = ctx.hits_cache[body] = (body_hits, body_hits + [h for hs in unit_hits.values() for h in hs])
+    body_hits, all_hits = cached
     degree: str | None = None
     kinds: set[str] = set()
     evidence: list[Evidence] = []
@@ -426,8 +444,8 @@ def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
             used += covered
             evidence.append(_assignment_evidence(idx, a))
     exemption = []
-    for d in idx.back(person, R.PARTICIPANT):
-        if idx.label(d) != "Decision" or not set(idx.many(d, R.ON_MATTER)) & ctx.closure:
+    for d in idx.back_of(person, R.PARTICIPANT, "Decision"):
+        if not set(idx.many(d, R.ON_MATTER)) & ctx.closure:
             continue
         if (idx.attr(d, "date") or "") > ctx.end:
             continue
@@ -436,7 +454,7 @@ def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
         evidence.append(_simple_evidence(idx, d, "decision"))
         if idx.attr(d, "documented") is False:
             exemption.append("undocumented_decision")
-    for f in idx.back(person, R.BY_PERSON):
+    for f in idx.back_of(person, R.BY_PERSON, "Failure"):
         if idx.one(f, R.ABOUT_INCIDENT) == ctx.incident and idx.attr(f, "causal", True) and all_hits:
             degree = _stronger("direct", degree)
             kinds.add("execution")
