@@ -29,3 +29,37 @@ def test_county_networkx_benchmark_reports_figures(tmp_path):
     # the bundle is generated once and reused
     again = run_bench(["county"], ["networkx"], incidents=5, data_dir=tmp_path / "data")
     assert again["scales"]["county"]["synth"]["cached"] is True
+
+
+def test_county_compact_benchmark_reports_figures(tmp_path):
+    result = run_bench(["county"], ["compact"], incidents=20, data_dir=tmp_path / "data")
+    r = result["scales"]["county"]["stores"]["compact"]
+    assert r["status"] == "ok", r
+    assert r["rows"] == result["scales"]["county"]["synth"]["total_rows"]
+    assert r["load"]["total_s"] > 0 and r["memory"]["peak_rss_mb"] > 0
+    for q in QUERIES:
+        assert r["latency_ms"][q]["n"] >= 1, q
+    assert "compact" in format_table(result)
+
+
+def test_workload_is_the_same_from_records_and_from_either_graph(tmp_path):
+    """Every store is asked the same questions: the sample drawn from the records equals the one drawn
+    from the networkx index and from the compact graph's index."""
+    from benchmarks.bench import _Workload
+    from graph.build import build_graph
+    from graph.compact import load_compact
+    from graph.index import index_for
+    from loaders.bundle import load_bundle
+    from loaders.synth import synthesize
+
+    folder = synthesize("county", tmp_path / "county", seed=3)
+    bundle = load_bundle(folder, shacl=False)
+    works = [
+        _Workload.from_bundle(bundle, 50, seed=7),
+        _Workload.from_index(index_for(build_graph(bundle)), 50, seed=7),
+        _Workload.from_index(index_for(load_compact(folder)), 50, seed=7),
+    ]
+    first = vars(works[0])
+    assert len(first["incidents"]) == 50 and first["parties"] and first["big_cases"]
+    for w in works[1:]:
+        assert vars(w) == first
