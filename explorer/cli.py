@@ -512,7 +512,7 @@ def synth(
 @app.command()
 def bench(
     scale: list[str] = typer.Option(["county"], "--scale", help="county, city, province, nation (repeatable)."),
-    store: list[str] = typer.Option(["networkx"], "--store", help="networkx, ladybug or neo4j (repeatable)."),
+    store: list[str] = typer.Option(["networkx"], "--store", help="networkx, compact, ladybug or neo4j (repeatable)."),
     incidents: int = typer.Option(200, help="Random incidents timed per query kind."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the figures as JSON."),
 ) -> None:
