@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -20,6 +21,8 @@ __all__ = [
     "MIN_JAVA",
     "Neo4jLauncherError",
     "Neo4jServer",
+    "PROFILES",
+    "ServerProfile",
     "build_launcher",
     "check_java",
     "check_mvn",
@@ -37,10 +40,42 @@ MIN_JAVA = 17
 
 _JAR_NAME = "quanze-neo4j-launcher.jar"
 _MAIN_CLASS = "quanze.neo4j.Launcher"
-_DEFAULT_HEAP = "1g"
-# Serial GC + C1 only: fewer threads and a faster start on a small, shared machine.
-_DEFAULT_JAVA_OPTS = ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
 _TAIL_LINES = 40
+_SIZE = re.compile(r"\d+[kKmMgG]?")
+
+
+@dataclass(frozen=True)
+class ServerProfile:
+    """JVM and Neo4j memory settings of the launched server.
+
+    Attributes
+    ----------
+    heap : str
+        JVM max heap (``-Xmx``), e.g. ``"1g"``.
+    java_opts : tuple of str
+        Further JVM options.
+    page_cache : str
+        Neo4j page cache (``server.memory.pagecache.size``), e.g. ``"32m"``.
+    tx_memory : str
+        Memory all running transactions may use together (``dbms.memory.transaction.total.max``).
+    """
+
+    heap: str
+    java_opts: tuple[str, ...]
+    page_cache: str
+    tx_memory: str
+
+
+PROFILES: dict[str, ServerProfile] = {
+    # Serial GC + C1 only and a 32 MB page cache: fewer threads and a fast start on a small, shared
+    # machine; right for the test suite's small bundles.
+    "test": ServerProfile("1g", ("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), "32m", "512m"),
+    # Real loads and benchmarks: full JIT (C2), the parallel collector, and a page cache that holds a
+    # province-scale store (~1.7 M nodes and relationships) entirely. Starts a few seconds slower.
+    "load": ServerProfile("2g", ("-XX:+UseParallelGC",), "2g", "2g"),
+}
+"""Named server profiles: ``test`` (the default) and ``load``; pick one with ``Neo4jServer(profile=…)``
+or ``$QUANZE_NEO4J_PROFILE``."""
 
 
 class Neo4jLauncherError(RuntimeError):
@@ -279,11 +314,17 @@ class Neo4jServer:
         Java executable (name on PATH or path); must be Java 17 or newer.
     mvn : str
         Maven executable used to build the launcher if needed.
+    profile : str, optional
+        Settings preset from :data:`PROFILES`: ``"test"`` (fast start, 32 MB page cache, C1 only) or
+        ``"load"`` (full JIT, 2 GB page cache and heap, for bulk loads and benchmarks); default env
+        ``QUANZE_NEO4J_PROFILE`` or ``"test"``. The options below override single settings of it.
     heap : str, optional
-        JVM max heap, e.g. ``"1g"`` or ``"512m"``; default env ``QUANZE_NEO4J_HEAP`` or ``"1g"``.
+        JVM max heap, e.g. ``"1g"`` or ``"512m"``; default env ``QUANZE_NEO4J_HEAP``, else the profile's.
     java_opts : sequence of str, optional
-        Extra JVM options replacing the defaults (serial GC, C1 only); default env
-        ``QUANZE_NEO4J_JAVA_OPTS`` (whitespace separated) if set.
+        JVM options replacing the profile's; default env ``QUANZE_NEO4J_JAVA_OPTS`` (whitespace
+        separated) if set.
+    page_cache : str, optional
+        Neo4j page cache size, e.g. ``"2g"``; default env ``QUANZE_NEO4J_PAGE_CACHE``, else the profile's.
     data_dir : str or pathlib.Path, optional
         Keep the databases in ``data_dir/data`` across runs; default is a throw-away temp dir.
     build : bool
@@ -311,19 +352,29 @@ class Neo4jServer:
         *,
         java: str = "java",
         mvn: str = "mvn",
+        profile: str | None = None,
         heap: str | None = None,
         java_opts: list[str] | tuple[str, ...] | None = None,
+        page_cache: str | None = None,
         data_dir: str | os.PathLike[str] | None = None,
         build: bool = True,
     ) -> None:
         self.port = port
         self.java = java
         self.mvn = mvn
-        self.heap = heap or os.environ.get("QUANZE_NEO4J_HEAP") or _DEFAULT_HEAP
+        self.profile = profile or os.environ.get("QUANZE_NEO4J_PROFILE", "").strip() or "test"
+        if self.profile not in PROFILES:
+            raise Neo4jLauncherError(
+                f"unknown Neo4j server profile {self.profile!r} (QUANZE_NEO4J_PROFILE), one of {', '.join(PROFILES)}"
+            )
+        preset = PROFILES[self.profile]
+        self.heap = heap or os.environ.get("QUANZE_NEO4J_HEAP") or preset.heap
         if java_opts is None:
             env_opts = os.environ.get("QUANZE_NEO4J_JAVA_OPTS")
-            java_opts = env_opts.split() if env_opts is not None else list(_DEFAULT_JAVA_OPTS)
+            java_opts = env_opts.split() if env_opts is not None else list(preset.java_opts)
         self.java_opts = list(java_opts)
+        self.page_cache = page_cache or os.environ.get("QUANZE_NEO4J_PAGE_CACHE") or preset.page_cache
+        self.tx_memory = preset.tx_memory
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.build = build
         self.uri: str | None = None
@@ -350,10 +401,14 @@ class Neo4jServer:
         list of str
             The argument vector.
         """
-        if not re.fullmatch(r"\d+[kKmMgG]?", self.heap):
+        if not _SIZE.fullmatch(self.heap):
             raise Neo4jLauncherError(f"invalid heap size {self.heap!r} (QUANZE_NEO4J_HEAP), use e.g. 1g or 512m")
+        if not _SIZE.fullmatch(self.page_cache):
+            raise Neo4jLauncherError(
+                f"invalid page cache size {self.page_cache!r} (QUANZE_NEO4J_PAGE_CACHE), use e.g. 32m or 2g"
+            )
         cmd = [self.java, f"-Xmx{self.heap}", *self.java_opts, "-cp", _classpath(classpath_root), _MAIN_CLASS]
-        cmd += ["--port", str(port)]
+        cmd += ["--port", str(port), "--page-cache", self.page_cache, "--tx-memory", self.tx_memory]
         if self.data_dir is not None:
             cmd += ["--data", str(self.data_dir)]
         return cmd
@@ -539,10 +594,10 @@ class Neo4jServer:
 
     def __repr__(self) -> str:
         state = f"running at {self.uri}" if self.running else "stopped"
-        return f"<Neo4jServer {state}>"
+        return f"<Neo4jServer {self.profile} {state}>"
 
 
-def serve(port: int = 7687, data_dir: str | os.PathLike[str] | None = None) -> None:
+def serve(port: int = 7687, data_dir: str | os.PathLike[str] | None = None, profile: str | None = None) -> None:
     """Run a Neo4j server in the foreground until Ctrl-C (backs ``quanze neo4j serve``).
 
     Parameters
@@ -551,13 +606,15 @@ def serve(port: int = 7687, data_dir: str | os.PathLike[str] | None = None) -> N
         Bolt port on 127.0.0.1 (``0`` picks a free port).
     data_dir : str or pathlib.Path, optional
         Keep the databases in ``data_dir/data`` across runs; default is a throw-away temp dir.
+    profile : str, optional
+        Server profile (see :data:`PROFILES`); default ``$QUANZE_NEO4J_PROFILE`` or ``"test"``.
 
     Raises
     ------
     Neo4jLauncherError
         If the server cannot be started or dies unexpectedly.
     """
-    server = Neo4jServer(port, data_dir=data_dir)
+    server = Neo4jServer(port, data_dir=data_dir, profile=profile)
     print("Starting Neo4j 5.26 (first run builds the launcher with Maven) ...", flush=True)
     uri = server.start()
     where = f"data in {Path(data_dir).resolve() / 'data'}" if data_dir is not None else "temporary data"

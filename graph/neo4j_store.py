@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
@@ -10,7 +12,7 @@ from neo4j import GraphDatabase
 from graph.stores import Progress, Pushable, PushReport, StoreData, graph_from_rows, prepare, timed_push
 from ontology.model import Model, model as default_model
 
-__all__ = ["Neo4jStore", "quote_label", "quote_type", "schema_statements"]
+__all__ = ["CREATE_BATCH", "MERGE_BATCH", "Neo4jStore", "quote_label", "quote_type", "schema_statements"]
 
 # -- Cypher, kept apart from the logic. Only back-quoted ontology names are ever put into these
 # -- templates (by quote_label/quote_type); every value travels as a $parameter.
@@ -29,6 +31,16 @@ _MERGE_EDGES = (
     "UNWIND $rows AS row MATCH (s:{source} {{`id`: row.s}}) MATCH (t:{target} {{`id`: row.t}}) "
     "MERGE (s)-[:{rel}]->(t)"
 )
+# Fresh load (the database holds none of the input's nodes): nothing to merge with and no old edges to
+# clean up, so nodes are created from their property maps and edges created between nodes found by
+# (label, id) through the unique constraints. Edge rows are [source id, target id] pairs.
+_CREATE_NODES = "UNWIND $rows AS row CREATE (n:{label}) SET n = row"
+_CREATE_EDGES = (
+    "UNWIND $rows AS row MATCH (s:{source} {{`id`: row[0]}}) MATCH (t:{target} {{`id`: row[1]}}) "
+    "CREATE (s)-[:{rel}]->(t)"
+)
+_ANY_NODE = "MATCH (n:{label}) RETURN n.`id` AS id LIMIT 1"
+_EXISTING = "UNWIND $ids AS id MATCH (n:{label} {{`id`: id}}) RETURN count(n) AS n"
 _PRUNE = "MATCH (n:{label}) WHERE NOT n.`id` IN $keep WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
 _CLEAR = "MATCH (n) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
 _PULL_NODES = "MATCH (n:{label}) RETURN properties(n) AS props"
@@ -88,9 +100,44 @@ def schema_statements(m: Model = default_model) -> list[str]:
     return out
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> bool:
+    """Whether a returned value needs no conversion (no node, relationship, path or temporal value)."""
+    if isinstance(value, _SCALARS):
+        return True
+    if isinstance(value, list):
+        return all(isinstance(v, _SCALARS) or _plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(v) for v in value.values())
+    return False
+
+
+def _rows(result) -> list[dict[str, Any]]:
+    """A result's rows as dicts, as ``Result.data()`` gives them.
+
+    ``data()`` walks every value through the driver's exporter; library queries return strings,
+    numbers, booleans and lists of them, which are zipped with the keys directly (about a third of a
+    wide result's client time). A row holding anything else still goes through ``Record.data()``.
+    """
+    keys = result.keys()
+    out = []
+    for record in result:
+        values = record.values()
+        out.append(dict(zip(keys, values)) if all(_plain(v) for v in values) else record.data())
+    return out
+
+
 def _batches(rows: list, size: int):
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
+
+
+MERGE_BATCH = 10_000
+"""Rows per transaction of the idempotent ``MERGE`` push."""
+CREATE_BATCH = 20_000
+"""Rows per transaction of the fresh-load ``CREATE`` push."""
 
 
 class Neo4jStore:
@@ -151,7 +198,7 @@ class Neo4jStore:
         server itself refuses any write it contains.
         """
         with self._session() as s:
-            work = (lambda tx: tx.run(cypher, params or {}).data())
+            work = (lambda tx: _rows(tx.run(cypher, params or {})))
             return s.execute_write(work) if write else s.execute_read(work)
 
     # -- schema -----------------------------------------------------------------------
@@ -174,32 +221,130 @@ class Neo4jStore:
             return s.run(_SHOW_INDEXES).data()
 
     # -- writing ----------------------------------------------------------------------
-    def push(self, data: Pushable | StoreData, *, batch_size: int = 10_000, progress: Progress | None = None,
-             prune: bool = False) -> PushReport:
-        """Write records (or an embedded graph) with batched ``UNWIND $rows AS row MERGE …``.
+    def push(self, data: Pushable | StoreData, *, batch_size: int | None = None, progress: Progress | None = None,
+             prune: bool = False, fresh: bool | None = None, workers: int = 2) -> PushReport:
+        """Write records (or an embedded graph) with batched ``UNWIND $rows AS row …``.
 
         Everything is validated first (:func:`graph.stores.prepare`); a bad input writes nothing.
-        Then, per label, nodes are merged by ``id``, their property map replaced (``SET n = …``) and
-        their outgoing edges that the input no longer has deleted; edges are merged per relationship
-        type and label pair. Pushing the same input twice leaves the same graph;
-        pushing a changed bundle updates the nodes it holds. Nodes the input does not hold are kept
-        unless ``prune`` is true. Each batch is its own transaction (large pushes would not fit a
-        single one in a small heap), so only a server failure can leave a push half done.
+
+        When the database holds none of the input's nodes (no node with one of its labels, or none
+        with one of its ids) this is a *fresh load*: nodes are created per label
+        (``UNWIND … CREATE``), then edges per relationship type and label pair, their ends found by
+        (label, id) through the unique constraints (``MATCH … MATCH … CREATE``); batches run on
+        ``workers`` sessions at once. Otherwise the push *merges*: per label, nodes are merged by
+        ``id``, their property map replaced (``SET n = …``) and their outgoing edges that the input
+        no longer has deleted; edges are merged per relationship type and label pair. Both leave the
+        same graph; pushing the same input twice leaves the same graph; pushing a changed bundle
+        updates the nodes it holds. Nodes the input does not hold are kept unless ``prune`` is
+        true. Each batch is its own transaction (large pushes would not fit a single one in a small
+        heap), so only a server failure can leave a push half done. Which path ran is in
+        :attr:`last_push_mode` (``"create"`` or ``"merge"``).
+
+        The fresh-load test and the writes are not one transaction: do not push to the same database
+        from two clients at once.
 
         Parameters
         ----------
         data : records, embedded graph or StoreData
             What to write.
-        batch_size : int
-            Rows per transaction.
+        batch_size : int, optional
+            Rows per transaction (default :data:`CREATE_BATCH` for a fresh load, :data:`MERGE_BATCH`
+            otherwise).
         progress : callable, optional
             ``progress(stage, done, total)`` after each batch.
         prune : bool
             Also delete nodes (with an ontology label) whose id the input does not hold.
+        fresh : bool, optional
+            Force the fresh-load path (``True``; only correct on a database without the input's
+            nodes) or the merge path (``False``); default: decide as above.
+        workers : int
+            Sessions writing fresh-load batches in parallel (1 = one after the other).
         """
         d = data if isinstance(data, StoreData) else prepare(data, self.model)
         with self._session() as session:
-            return timed_push(lambda: self._push(d, batch_size, progress, prune, session))
+
+            def write() -> tuple[int, int, dict[str, int]]:  # timed, the fresh-load test included
+                create = (not self._holds_any(d, session)) if fresh is None else fresh
+                self.last_push_mode = "create" if create else "merge"
+                size = batch_size or (CREATE_BATCH if create else MERGE_BATCH)
+                if create:
+                    return self._create(d, size, progress, prune, max(1, workers))
+                return self._push(d, size, progress, prune, session)
+
+            return timed_push(write)
+
+    last_push_mode: str | None = None
+    """``"create"`` (fresh load) or ``"merge"``: the path the last :meth:`push` took."""
+
+    def _holds_any(self, d: StoreData, session) -> bool:
+        """Whether the database holds a node with one of the input's (label, id) pairs."""
+        def read(query: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+            return session.execute_read(lambda tx: tx.run(query, params).data())
+
+        labels = [label for label, rows in d.nodes.items() if rows]
+        occupied = [label for label in labels if read(_ANY_NODE.format(label=quote_label(label, self.model)), {})]
+        for label in occupied:  # a label in use: look the input's ids up, stopping at the first found
+            query = _EXISTING.format(label=quote_label(label, self.model))
+            for batch in _batches([r["id"] for r in d.nodes[label]], 50_000):
+                if read(query, {"ids": batch})[0]["n"]:
+                    return True
+        return False
+
+    def _create(self, d: StoreData, batch_size: int, progress: Progress | None, prune: bool, workers: int):
+        """The fresh-load path: CREATE nodes, then edges (after every node exists)."""
+        node_jobs = [
+            (_CREATE_NODES.format(label=quote_label(label, self.model)), [r["props"] for r in batch])
+            for label, rows in d.nodes.items()
+            for batch in _batches(rows, batch_size)
+        ]
+        self._run_parallel(node_jobs, "nodes", d.node_count, progress, workers)
+        edge_jobs = [
+            (_CREATE_EDGES.format(source=quote_label(source, self.model), target=quote_label(target, self.model),
+                                  rel=quote_type(rel, self.model)), batch)
+            for (rel, source, target), pairs in d.edges.items()
+            for batch in _batches(pairs, batch_size)
+        ]
+        self._run_parallel(edge_jobs, "edges", d.edge_count, progress, workers)
+        if prune:
+            self._prune(d, batch_size, progress)
+        return d.node_count, d.edge_count, {label: len(rows) for label, rows in d.nodes.items()}
+
+    def _run_parallel(self, jobs: list[tuple[str, list]], stage: str, total: int, progress: Progress | None,
+                      workers: int) -> None:
+        """Run (query, rows) write jobs, each in its own transaction, on up to ``workers`` sessions.
+
+        While one session waits for the server the other packs its batch, so client and server work
+        overlap. Deadlocks between concurrent edge batches are transient errors that the driver's
+        ``execute_write`` retries.
+        """
+        lock, done = threading.Lock(), [0]
+        local = threading.local()
+        sessions: list = []
+
+        def run(job: tuple[str, list]) -> None:
+            s = getattr(local, "session", None)
+            if s is None:
+                s = local.session = self._session()
+                with lock:
+                    sessions.append(s)
+            query, rows = job
+            self._write(query, {"rows": rows}, s)
+            with lock:
+                done[0] += len(rows)
+                if progress:
+                    progress(stage, done[0], total)
+
+        try:
+            if workers == 1 or len(jobs) < 2:
+                for job in jobs:
+                    run(job)
+            else:
+                with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="quanze-neo4j-push") as pool:
+                    for _ in pool.map(run, jobs):
+                        pass
+        finally:
+            for s in sessions:
+                s.close()
 
     def _push(self, d: StoreData, batch_size: int, progress: Progress | None, prune: bool, session):
         total_nodes, total_edges = d.node_count, d.edge_count
@@ -224,10 +369,13 @@ class Neo4jStore:
                 if progress:
                     progress("edges", done, total_edges)
         if prune:
-            for label in self.model.classes:
-                keep = [r["id"] for r in d.nodes.get(label, [])]  # per label: ids are unique across labels
-                self._delete_in_batches(_PRUNE.format(label=quote_label(label, self.model)), {"keep": keep}, batch_size, progress)
+            self._prune(d, batch_size, progress)
         return total_nodes, total_edges, {label: len(rows) for label, rows in d.nodes.items()}
+
+    def _prune(self, d: StoreData, batch_size: int, progress: Progress | None) -> None:
+        for label in self.model.classes:
+            keep = [r["id"] for r in d.nodes.get(label, [])]  # per label: ids are unique across labels
+            self._delete_in_batches(_PRUNE.format(label=quote_label(label, self.model)), {"keep": keep}, batch_size, progress)
 
     def _delete_in_batches(self, query: str, params: dict[str, Any], batch_size: int, progress: Progress | None) -> int:
         deleted = 0
@@ -239,7 +387,7 @@ class Neo4jStore:
             if n < batch_size:
                 return deleted
 
-    def clear(self, batch_size: int = 10_000) -> int:
+    def clear(self, batch_size: int = MERGE_BATCH) -> int:
         """Delete every node and relationship (in batches); return the number of nodes deleted."""
         return self._delete_in_batches(_CLEAR, {}, batch_size, None)
 

@@ -40,8 +40,10 @@ def any_bundle(request, example):
     return example(request.param)  # every example bundle must load: a failure here is a real failure
 
 
-def test_push_then_pull_is_lossless(empty_neo4j, any_bundle):
-    report = empty_neo4j.push(any_bundle, batch_size=7)  # small batches: several per label
+@pytest.mark.parametrize("fresh", [None, False], ids=["create", "merge"])
+def test_push_then_pull_is_lossless(empty_neo4j, any_bundle, fresh):
+    report = empty_neo4j.push(any_bundle, batch_size=7, fresh=fresh)  # small batches: several per label
+    assert empty_neo4j.last_push_mode == ("merge" if fresh is False else "create")
     assert report.nodes == len(any_bundle)
     assert records_key(graph_to_records(empty_neo4j.pull())) == expected_key(any_bundle)
 
@@ -176,3 +178,90 @@ def test_push_bundle_and_pull_graph_library_functions(empty_neo4j, neo4j_uri, tm
     from graph.build import read_graphml
 
     assert records_key(graph_to_records(read_graphml(str(out)))) == expected_key(example("demo"))
+
+
+# ---------------------------------------------------------------------------- fresh load (CREATE) and merge
+def _pulled(store):
+    return records_key(graph_to_records(store.pull()))
+
+
+@pytest.mark.parametrize("name", REQUIRED_BUNDLES)
+def test_fresh_load_gives_the_same_graph_as_the_merge_push(empty_neo4j, example, name):
+    bundle = example(name)
+    report = empty_neo4j.push(bundle, batch_size=5)  # an empty database: the CREATE path, many batches
+    assert empty_neo4j.last_push_mode == "create"
+    created, created_counts = _pulled(empty_neo4j), empty_neo4j.counts()
+    assert report.nodes == len(bundle) and report.edges == build_graph(bundle).number_of_edges()
+    empty_neo4j.clear()
+    empty_neo4j.push(bundle, batch_size=5, fresh=False)
+    assert empty_neo4j.last_push_mode == "merge"
+    assert _pulled(empty_neo4j) == created == expected_key(bundle)
+    assert empty_neo4j.counts() == created_counts
+
+
+def test_fresh_load_one_worker_and_many_are_equal(empty_neo4j, example):
+    demo = example("demo")
+    empty_neo4j.push(demo, workers=1)
+    one = _pulled(empty_neo4j), empty_neo4j.counts()
+    empty_neo4j.clear()
+    empty_neo4j.push(demo, workers=4, batch_size=3)
+    assert (_pulled(empty_neo4j), empty_neo4j.counts()) == one
+
+
+def test_repush_after_a_fresh_load_merges_and_changes_nothing(empty_neo4j, example):
+    demo = example("demo")
+    empty_neo4j.push(demo)
+    assert empty_neo4j.last_push_mode == "create"
+    counts, pulled = empty_neo4j.counts(), _pulled(empty_neo4j)
+    empty_neo4j.push(demo)
+    assert empty_neo4j.last_push_mode == "merge"
+    assert empty_neo4j.counts() == counts and _pulled(empty_neo4j) == pulled
+    changed = copy.deepcopy(demo)
+    changed.records["dist_gov"].values["led_by"] = ["city_gov"]
+    empty_neo4j.push(changed)
+    assert empty_neo4j.last_push_mode == "merge"
+    assert _pulled(empty_neo4j) == expected_key(changed)
+
+
+def test_fresh_load_is_chosen_only_when_no_input_node_exists(empty_neo4j, example):
+    demo = example("demo")
+    other = [Record("Division", "zz_city", {"name": "新城", "level": "city"}),
+             Record("Division", "zz_county", {"name": "新县", "level": "county", "within": "zz_city"})]
+    empty_neo4j.push(demo)
+    empty_neo4j.push(other)  # its label is in use, but none of its ids: still a fresh load
+    assert empty_neo4j.last_push_mode == "create"
+    both = empty_neo4j.pull()
+    assert both.number_of_nodes() == len(demo) + 2
+    assert both.number_of_edges() == build_graph(demo).number_of_edges() + 1
+    assert both.has_edge("zz_county", "zz_city")
+    # one node of the input already there (another label's nodes do not count): merge
+    empty_neo4j.clear()
+    empty_neo4j.run("CREATE (:`Person` {id: 'm_coal'})", write=True)  # m_coal is a Matter in the demo
+    empty_neo4j.push(demo)
+    assert empty_neo4j.last_push_mode == "create"
+    empty_neo4j.clear()
+    empty_neo4j.run("CREATE (:`Person` {id: 'han_li', name: '旧'})", write=True)
+    empty_neo4j.push(demo)
+    assert empty_neo4j.last_push_mode == "merge"
+    assert _pulled(empty_neo4j) == expected_key(demo)
+
+
+def test_fresh_load_with_prune_and_progress(empty_neo4j, example):
+    demo = example("demo")
+    empty_neo4j.run("CREATE (:`Person` {id: 'stray', name: '多余'})", write=True)
+    seen = []
+    report = empty_neo4j.push(demo, prune=True, batch_size=4, progress=lambda *a: seen.append(a))
+    assert empty_neo4j.last_push_mode == "create"
+    assert _pulled(empty_neo4j) == expected_key(demo)
+    nodes = [done for stage, done, total in seen if stage == "nodes"]
+    edges = [done for stage, done, total in seen if stage == "edges"]
+    assert nodes == sorted(nodes) and nodes[-1] == report.nodes
+    assert edges == sorted(edges) and edges[-1] == report.edges
+
+
+def test_input_edges_are_unique_so_create_matches_merge():
+    # CREATE writes one relationship per input edge, MERGE one per distinct edge: they agree because no
+    # class has two reference fields of the same relationship type (prepare() dedups within a field)
+    for cdef in m.classes.values():
+        types = [f.rel_type for f in cdef.fields.values() if f.kind == "ref"]
+        assert len(types) == len(set(types)), cdef

@@ -15,6 +15,7 @@ import pytest
 from graph.neo4j_launcher import (
     LAUNCHER_DIR,
     Neo4jLauncherError,
+    PROFILES,
     Neo4jServer,
     build_launcher,
     check_java,
@@ -194,3 +195,73 @@ def test_build_without_maven_raises(tmp_path):
 def test_invalid_heap_raises():
     with pytest.raises(Neo4jLauncherError, match="invalid heap size"):
         Neo4jServer(heap="lots").start(timeout=10)
+
+
+# --------------------------------------------------------------------------- server profiles
+
+
+def _cmd(server: Neo4jServer) -> list[str]:
+    return server.command(0, Path("/launcher"))
+
+
+def _opt(cmd: list[str], flag: str) -> str:
+    return cmd[cmd.index(flag) + 1]
+
+
+@pytest.fixture
+def no_neo4j_env(monkeypatch):
+    for var in ("QUANZE_NEO4J_PROFILE", "QUANZE_NEO4J_HEAP", "QUANZE_NEO4J_JAVA_OPTS", "QUANZE_NEO4J_PAGE_CACHE"):
+        monkeypatch.delenv(var, raising=False)
+    return monkeypatch
+
+
+def test_test_profile_is_the_default(no_neo4j_env):
+    cmd = _cmd(Neo4jServer())
+    assert "-Xmx1g" in cmd and "-XX:TieredStopAtLevel=1" in cmd and "-XX:+UseSerialGC" in cmd
+    assert _opt(cmd, "--page-cache") == "32m" and _opt(cmd, "--tx-memory") == "512m"
+
+
+def test_load_profile_has_full_jit_and_a_large_page_cache(no_neo4j_env):
+    server = Neo4jServer(profile="load")
+    cmd = _cmd(server)
+    assert server.profile == "load" and "load" in repr(server)
+    assert "-Xmx2g" in cmd and "-XX:+UseParallelGC" in cmd
+    assert not any(o.startswith("-XX:TieredStopAtLevel") for o in cmd)
+    assert _opt(cmd, "--page-cache") == PROFILES["load"].page_cache == "2g"
+
+
+def test_profile_from_the_environment_and_single_overrides(no_neo4j_env):
+    no_neo4j_env.setenv("QUANZE_NEO4J_PROFILE", "load")
+    assert Neo4jServer().profile == "load"
+    no_neo4j_env.setenv("QUANZE_NEO4J_PAGE_CACHE", "512m")
+    no_neo4j_env.setenv("QUANZE_NEO4J_HEAP", "3g")
+    cmd = _cmd(Neo4jServer())
+    assert _opt(cmd, "--page-cache") == "512m" and "-Xmx3g" in cmd and "-XX:+UseParallelGC" in cmd
+    cmd = _cmd(Neo4jServer(profile="test", heap="768m", page_cache="64m", java_opts=["-XX:+UseG1GC"]))
+    assert "-Xmx768m" in cmd and _opt(cmd, "--page-cache") == "64m"
+    assert "-XX:+UseG1GC" in cmd and "-XX:+UseSerialGC" not in cmd
+
+
+def test_bad_profile_or_page_cache_raises(no_neo4j_env):
+    with pytest.raises(Neo4jLauncherError, match="unknown Neo4j server profile 'fast'"):
+        Neo4jServer(profile="fast")
+    with pytest.raises(Neo4jLauncherError, match="invalid page cache size"):
+        _cmd(Neo4jServer(page_cache="a lot"))
+
+
+def test_server_uses_the_page_cache_it_is_given(no_neo4j_env):
+    with Neo4jServer(profile="load", heap="512m", page_cache="48m") as server:
+        rows = _run(server.uri, "SHOW SETTINGS YIELD name, value WHERE name = $name RETURN value", name="server.memory.pagecache.size")
+        assert [r["value"] for r in rows] in (["48.00MiB"], ["50331648"], ["48m"]), rows
+
+
+def test_launcher_refuses_a_bad_page_cache_size(no_neo4j_env):
+    server = Neo4jServer(heap="256m")
+    root = build_launcher()
+    cmd = server.command(0, root)
+    cmd[cmd.index("--page-cache") + 1] = "12q"
+    import subprocess
+
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2
+    assert "--page-cache takes a size such as 512m or 2g" in proc.stderr

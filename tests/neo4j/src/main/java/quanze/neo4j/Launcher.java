@@ -28,13 +28,17 @@ import org.neo4j.io.ByteUnit;
  * Runs a real, in-process Neo4j 5.26 server (from {@code org.neo4j.test:neo4j-harness}) for Quanze.
  *
  * <pre>
- * java -cp 'target/quanze-neo4j-launcher.jar:target/lib/*' quanze.neo4j.Launcher [--port N] [--data DIR] [--no-stdin]
+ * java -cp 'target/quanze-neo4j-launcher.jar:target/lib/*' quanze.neo4j.Launcher [--port N] [--data DIR]
+ *      [--page-cache SIZE] [--tx-memory SIZE] [--no-stdin]
  * </pre>
  *
  * <ul>
  *   <li>{@code --port N}: Bolt port on 127.0.0.1 (default 0 = pick a free port).</li>
  *   <li>{@code --data DIR}: keep the databases in {@code DIR/data} (persists across runs). Without it,
  *       everything lives in a fresh temporary directory that is deleted on exit.</li>
+ *   <li>{@code --page-cache SIZE}: page cache, e.g. {@code 32m} (default, quick start for tests) or
+ *       {@code 2g} (bulk loads and benchmarks: the whole store stays in memory).</li>
+ *   <li>{@code --tx-memory SIZE}: memory all running transactions may use together (default {@code 512m}).</li>
  *   <li>{@code --no-stdin}: do not watch stdin; only stop on SIGTERM/SIGINT.</li>
  * </ul>
  *
@@ -47,6 +51,9 @@ public final class Launcher {
 
     /** Marker printed on stdout once Bolt accepts connections. */
     public static final String READY = "QUANZE_NEO4J_READY";
+
+    private static final String USAGE =
+            "usage: quanze.neo4j.Launcher [--port N] [--data DIR] [--page-cache SIZE] [--tx-memory SIZE] [--no-stdin]";
 
     private static final Object LOCK = new Object();
     private static Neo4j server;
@@ -63,6 +70,8 @@ public final class Launcher {
         int port = 0;
         Path dataDir = null;
         boolean watchStdin = true;
+        long pageCache = ByteUnit.mebiBytes(32);
+        long txMemory = ByteUnit.mebiBytes(512);
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -75,12 +84,18 @@ public final class Launcher {
                     case "--data":
                         dataDir = Paths.get(requireValue(args, ++i, "--data")).toAbsolutePath();
                         break;
+                    case "--page-cache":
+                        pageCache = parseSize(requireValue(args, ++i, "--page-cache"), "--page-cache");
+                        break;
+                    case "--tx-memory":
+                        txMemory = parseSize(requireValue(args, ++i, "--tx-memory"), "--tx-memory");
+                        break;
                     case "--no-stdin":
                         watchStdin = false;
                         break;
                     case "-h":
                     case "--help":
-                        System.err.println("usage: quanze.neo4j.Launcher [--port N] [--data DIR] [--no-stdin]");
+                        System.err.println(USAGE);
                         System.exit(0);
                         return;
                     default:
@@ -89,7 +104,7 @@ public final class Launcher {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("quanze-neo4j: " + e.getMessage());
-            System.err.println("usage: quanze.neo4j.Launcher [--port N] [--data DIR] [--no-stdin]");
+            System.err.println(USAGE);
             System.exit(2);
             return;
         }
@@ -98,7 +113,7 @@ public final class Launcher {
 
         URI bolt;
         try {
-            bolt = start(port, dataDir);
+            bolt = start(port, dataDir, pageCache, txMemory);
         } catch (Throwable t) {
             t.printStackTrace(System.err);
             Throwable root = t;
@@ -131,7 +146,7 @@ public final class Launcher {
         }
     }
 
-    private static URI start(int port, Path dataDir) throws IOException {
+    private static URI start(int port, Path dataDir, long pageCache, long txMemory) throws IOException {
         Path workRoot;
         if (dataDir == null) {
             tempRoot = Files.createTempDirectory("quanze-neo4j-");
@@ -155,10 +170,10 @@ public final class Launcher {
                 .withConfig(BoltConnector.thread_pool_max_size, 64)
                 .withConfig(HttpConnector.enabled, false)
                 .withConfig(HttpsConnector.enabled, false)
-                .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(32))
+                .withConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .withConfig(GraphDatabaseSettings.pagecache_warmup_enabled, false)
                 .withConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
-                .withConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.mebiBytes(512))
+                .withConfig(GraphDatabaseSettings.memory_transaction_global_max_size, txMemory)
                 // Netty's default graceful shutdown waits several seconds per event loop group.
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2));
@@ -234,6 +249,25 @@ public final class Launcher {
         } catch (IOException e) {
             System.err.println("quanze-neo4j: could not delete " + root + ": " + e);
         }
+    }
+
+    /** A size such as {@code 512m}, {@code 2g}, {@code 65536k} or plain bytes, at least 1 MiB. */
+    static long parseSize(String text, String flag) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)([kKmMgG]?)").matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(flag + " takes a size such as 512m or 2g, got " + text);
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2).toLowerCase()) {
+            case "k": n = ByteUnit.kibiBytes(n); break;
+            case "m": n = ByteUnit.mebiBytes(n); break;
+            case "g": n = ByteUnit.gibiBytes(n); break;
+            default: break;
+        }
+        if (n < ByteUnit.mebiBytes(1)) {
+            throw new IllegalArgumentException(flag + " must be at least 1m, got " + text);
+        }
+        return n;
     }
 
     private static String requireValue(String[] args, int i, String flag) {
