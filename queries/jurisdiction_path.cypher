@@ -15,9 +15,11 @@ MATCH (inc:`Incident` {id: $incident})
 WITH inc, inc.conduct_date AS p_start, coalesce(inc.conduct_end, inc.conduct_date) AS p_end
 MATCH (x:`Person`|`Post`|`Organization`|`OrganizationalUnit`)
 WHERE x.id = $party
-// a seat: a post held during the period by the person (or of the post); a body is its own seat
-OPTIONAL MATCH (t:`Tenure`)-[:`HELD_BY`]->(h:`Person`), (t)-[:`OF_POST`]->(q:`Post`)-[:`POST_IN`]->(qb)
-  WHERE (h.id = x.id OR q.id = x.id) AND t.start <= p_end AND (t.`end` IS NULL OR t.`end` > p_start)
+// a seat: a post held during the period by the person (or of the post); a body is its own seat.
+// The tenures are reached from the party (held by it, or of it), not looked up by date.
+OPTIONAL MATCH (x)<-[:`HELD_BY`|`OF_POST`]-(t:`Tenure`)
+  WHERE t.start <= p_end AND (t.`end` IS NULL OR t.`end` > p_start)
+OPTIONAL MATCH (t)-[:`HELD_BY`]->(h:`Person`), (t)-[:`OF_POST`]->(q:`Post`)-[:`POST_IN`]->(qb)
 WITH inc, p_start, p_end, x, h, q, coalesce(qb.id, x.id) AS seat_id
 MATCH (seat:`Organization`|`OrganizationalUnit`)
 WHERE seat.id = seat_id

@@ -10,21 +10,40 @@
 //   post_name, since, until, record
 MATCH (inc:`Incident` {id: $incident})
 WITH inc, inc.conduct_date AS p_start, coalesce(inc.conduct_end, inc.conduct_date) AS p_end
-// clauses on the incident's matters or a broader matter (skos:broader, transitively)
-MATCH (inc)-[:`ON_MATTER`]->(:`Matter`)-[:`BROADER`*0..]->(:`Matter`)<-[:`ON_MATTER`]-(c:`DutyClause`)
-WITH DISTINCT inc, p_start, p_end, c
+// the walk starts at the incident and its place (as graph.index.GraphIndex.duty_bodies does): only
+// clauses scoped to a division on the place's line are looked at, never every clause on a matter.
+// the incident's matters and every broader matter (skos:broader, transitively)
+MATCH (inc)-[:`ON_MATTER`]->(:`Matter`)-[:`BROADER`*0..]->(mm:`Matter`)
+WITH inc, p_start, p_end, collect(DISTINCT mm.id) AS matters
+// the line of divisions through the place: the place, the divisions it lies within, those within it
+MATCH (inc)-[:`OCCURRED_IN`]->(pl:`Division`)-[:`WITHIN`*0..]->(up:`Division`)
+WITH p_start, p_end, matters, pl, collect(DISTINCT up.id) AS ups
+MATCH (down:`Division`)-[:`WITHIN`*0..]->(pl)
+WITH p_start, p_end, matters, ups, collect(DISTINCT down.id) AS downs
+UNWIND ups + downs AS line_id
+WITH DISTINCT p_start, p_end, matters, line_id
+MATCH (d:`Division`)
+WHERE d.id = line_id
+// clauses on one of the matters scoped there: covering the division, or without a scope of their own
+// and held by a body located there (a clause's default scope is its body's division). The matter
+// node is left unlabelled so the walk goes out from the division, not in from the matter.
+OPTIONAL MATCH (d)<-[:`COVERS`]-(c1:`DutyClause`)-[:`ON_MATTER`]->(m1)
+  WHERE m1.id IN matters
+WITH p_start, p_end, matters, d, collect(c1.id) AS scoped
+OPTIONAL MATCH (d)<-[:`LOCATED_IN`]-()<-[:`ASSIGNED_TO`]-(c2:`DutyClause`)-[:`ON_MATTER`]->(m2)
+  WHERE m2.id IN matters
+WITH p_start, p_end, scoped, collect(c2.id) AS held
+UNWIND scoped + held AS clause_id
+WITH DISTINCT p_start, p_end, clause_id, clause_id IN scoped AS by_scope
+MATCH (c:`DutyClause`)
+WHERE c.id = clause_id
+// a clause found through its body's division applies there only without a scope of its own
+  AND (by_scope OR NOT EXISTS { MATCH (c)-[:`COVERS`]->(:`Division`) })
 MATCH (c)-[:`ASSIGNED_TO`]->(b), (c)-[:`IN_MANDATE`]->(md:`Mandate`)
 // in force during the period: the clause's own validity, else its mandate's
 WHERE coalesce(c.valid_from, md.valid_from) <= p_end
   AND (coalesce(c.valid_to, md.valid_to) IS NULL OR coalesce(c.valid_to, md.valid_to) >= p_start)
   AND coalesce(c.list_category, '') <> 'withdrawn'
-  // place: the incident's place lies within the clause's scope (default: the body's own division), or
-  // the scope lies within the place (an incident spread over a whole township)
-  AND (EXISTS { MATCH (inc)-[:`OCCURRED_IN`]->(:`Division`)-[:`WITHIN`*0..]->(:`Division`)<-[:`COVERS`]-(c) }
-       OR EXISTS { MATCH (c)-[:`COVERS`]->(:`Division`)-[:`WITHIN`*0..]->(:`Division`)<-[:`OCCURRED_IN`]-(inc) }
-       OR (NOT EXISTS { MATCH (c)-[:`COVERS`]->(:`Division`) }
-           AND (EXISTS { MATCH (inc)-[:`OCCURRED_IN`]->(:`Division`)-[:`WITHIN`*0..]->(:`Division`)<-[:`LOCATED_IN`]-(b) }
-                OR EXISTS { MATCH (b)-[:`LOCATED_IN`]->(:`Division`)-[:`WITHIN`*0..]->(:`Division`)<-[:`OCCURRED_IN`]-(inc) })))
 WITH p_start, p_end, b,
      collect(DISTINCT c.role) AS roles,
      count(CASE WHEN c.role IN ['lead', 'supervise', 'enforce'] THEN 1 END) AS n_responsible,
