@@ -289,7 +289,8 @@ def _child_cypher(store_name: str, bundle_dir: Path, incidents: int, seed: int, 
 
             uri = os.environ.get("QUANZE_NEO4J_URI", "").strip()
             if not uri:
-                server = Neo4jServer(heap=os.environ.get("QUANZE_NEO4J_HEAP") or "2g")
+                # the load profile (2 GB page cache, full JIT), not the tests' fast-start one
+                server = Neo4jServer(profile=os.environ.get("QUANZE_NEO4J_PROFILE") or "load")
                 uri = server.start()
             store = Neo4jStore(uri)
             store.clear()

@@ -278,15 +278,16 @@ def ingest(
 def neo4j_serve(
     port: int = typer.Option(7687, help="Bolt port on 127.0.0.1 (0 picks a free one)."),
     data: Optional[Path] = typer.Option(None, help="Keep databases in DATA/data across runs (default: temporary)."),
+    profile: Optional[str] = typer.Option(None, help="test (small, fast start; the default) or load (2 GB page cache, full JIT: for large bundles)."),
 ) -> None:
     """Run a local Neo4j 5.26 (Maven's neo4j-harness on Java 17; no Docker) until Ctrl-C.
 
-    Example: quanze neo4j serve --port 7687 --data ~/quanze-neo4j
+    Example: quanze neo4j serve --port 7687 --data ~/quanze-neo4j --profile load
     """
     from graph.neo4j_launcher import Neo4jLauncherError, serve
 
     try:
-        serve(port=port, data_dir=data)
+        serve(port=port, data_dir=data, profile=profile)
     except Neo4jLauncherError as exc:
         _fail(f"could not start Neo4j: {exc}", 1)
 
@@ -324,10 +325,10 @@ def neo4j_push(
     uri: Optional[str] = URI_OPT,
     user: Optional[str] = USER_OPT,
     password: Optional[str] = PASSWORD_OPT,
-    batch_size: int = typer.Option(10_000, help="Rows per UNWIND batch (one transaction each)."),
+    batch_size: Optional[int] = typer.Option(None, help="Rows per UNWIND batch (one transaction each); default 20,000 for a first load (create), 10,000 for an update (merge)."),
     prune: bool = typer.Option(False, help="Also delete nodes the bundle no longer holds."),
 ) -> None:
-    """Validate a bundle, then write it to Neo4j with batched UNWIND … MERGE (idempotent).
+    """Validate a bundle, then write it to Neo4j with batched UNWIND (CREATE into an empty database, else idempotent MERGE).
 
     Example: quanze neo4j push examples/demo --uri bolt://127.0.0.1:7687
     """

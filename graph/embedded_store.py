@@ -198,7 +198,7 @@ class EmbeddedStore:
         return {r["name"]: r["type"] for r in self._execute(_SHOW_TABLES)}
 
     # -- writing ----------------------------------------------------------------------
-    def push(self, data: Pushable | StoreData, *, batch_size: int = 10_000, progress: Progress | None = None,
+    def push(self, data: Pushable | StoreData, *, batch_size: int | None = None, progress: Progress | None = None,
              prune: bool = False) -> PushReport:
         """Write records (or an embedded graph); same semantics as :meth:`graph.neo4j_store.Neo4jStore.push`.
 

@@ -75,7 +75,7 @@ class GraphStore(Protocol):
 
     def ensure_schema(self) -> list[str]: ...
 
-    def push(self, data: Pushable, *, batch_size: int = ..., progress: Progress | None = None,
+    def push(self, data: Pushable, *, batch_size: int | None = ..., progress: Progress | None = None,
              prune: bool = False) -> PushReport: ...
 
     def pull(self) -> nx.MultiDiGraph: ...
@@ -309,7 +309,7 @@ def push_bundle(
     password: str | None = None,
     *,
     database: str | None = None,
-    batch_size: int = 10_000,
+    batch_size: int | None = None,
     progress: Progress | None = None,
     prune: bool = False,
 ) -> PushReport:
@@ -318,6 +318,8 @@ def push_bundle(
     The bundle is validated completely before the database is touched: a bad bundle writes nothing.
     Pushing is idempotent, and pushing a changed bundle updates the nodes it holds (see
     :meth:`graph.neo4j_store.Neo4jStore.push`); ``prune`` also deletes nodes the bundle no longer holds.
+    Into a database holding none of the bundle's nodes the store creates instead of merging (the fast
+    first load); ``batch_size`` None keeps the store's own batch sizes for each path.
     """
     from graph.neo4j_store import Neo4jStore
 
