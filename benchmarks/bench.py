@@ -210,6 +210,34 @@ def _verdict_ops(g: Any, work: _Workload) -> dict[str, tuple[Callable[[Any], Any
     }
 
 
+def _verdict_run(g: Any, work: _Workload, rows: int, phases: dict[str, float], baseline: float, load_cpu: float,
+                 budget_s: float, *, top: dict[str, Any] | None = None, load: dict[str, Any] | None = None,
+                 memory: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Time the verdict engine's calls on a loaded graph (networkx or compact) and report the run;
+    ``top``, ``load`` and ``memory`` add store-specific entries.
+
+    The graph lives as long as the process: it is moved out of the collector's generations first, as a
+    long-running service would, so no full collection walks ten million objects mid-query.
+    """
+    gc.collect()
+    gc.freeze()
+    loaded_rss = _current_rss_mb()
+    latency, first = _measure(_verdict_ops(g, work), budget_s)
+    total = sum(phases.values())
+    return {
+        "status": "ok",
+        "rows": rows,
+        **(top or {}),
+        "load": {**{k: round(v, 3) for k, v in phases.items()}, "total_s": round(total, 3), "cpu_s": round(load_cpu, 3),
+                 "rows_per_s": round(rows / total, 1), **(load or {})},
+        "memory": {"baseline_rss_mb": round(baseline, 1), "loaded_rss_mb": round(loaded_rss, 1),
+                   "peak_rss_mb": round(_rss_mb(), 1), **(memory or {})},
+        "latency_ms": latency,
+        "first_call_ms": first,
+        "big_cases": len(work.big_cases),
+    }
+
+
 def _child_compact(bundle_dir: Path, incidents: int, seed: int, budget_s: float) -> dict[str, Any]:
     """The compact columnar graph (:mod:`graph.compact`): read + validate + build, then the same calls."""
     from graph.compact import load_compact
@@ -218,28 +246,13 @@ def _child_compact(bundle_dir: Path, incidents: int, seed: int, budget_s: float)
 
     baseline = _current_rss_mb()
     cpu0 = time.process_time()
-    g, load_s = _timed(lambda: load_compact(bundle_dir))
+    g, read_s = _timed(lambda: load_compact(bundle_dir))
     idx, index_s = _timed(lambda: index_for(g))
     load_cpu = time.process_time() - cpu0
-    phases = {k: round(v, 3) for k, v in getattr(columnar, "TIMINGS", {}).items()}
-    rows = len(g)
     work = _Workload.from_index(idx, incidents, seed)
-    gc.collect()
-    gc.freeze()
-    loaded_rss = _current_rss_mb()
-    latency, first = _measure(_verdict_ops(g, work), budget_s)
-    total = load_s + index_s
-    return {
-        "status": "ok",
-        "rows": rows,
-        "load": {"read_s": round(load_s, 3), "index_s": round(index_s, 3), "total_s": round(total, 3),
-                 "cpu_s": round(load_cpu, 3), "rows_per_s": round(rows / total, 1), "phases_s": phases},
-        "memory": {"baseline_rss_mb": round(baseline, 1), "loaded_rss_mb": round(loaded_rss, 1), "peak_rss_mb": round(_rss_mb(), 1),
-                   "graph_bytes": int(g.memory_bytes()) if hasattr(g, "memory_bytes") else None},
-        "latency_ms": latency,
-        "first_call_ms": first,
-        "big_cases": len(work.big_cases),
-    }
+    return _verdict_run(g, work, len(g), {"read_s": read_s, "index_s": index_s}, baseline, load_cpu, budget_s,
+                        load={"phases_s": {k: round(v, 3) for k, v in columnar.TIMINGS.items()}},
+                        memory={"graph_bytes": int(g.memory_bytes())})
 
 
 def _child_networkx(bundle_dir: Path, incidents: int, seed: int, budget_s: float) -> dict[str, Any]:
@@ -253,26 +266,9 @@ def _child_networkx(bundle_dir: Path, incidents: int, seed: int, budget_s: float
     g, build_s = _timed(lambda: build_graph(bundle))
     _, index_s = _timed(lambda: index_for(g))
     load_cpu = time.process_time() - cpu0
-    rows = len(bundle)
     work = _Workload.from_bundle(bundle, incidents, seed)
-    # The graph lives as long as the process: move it out of the collector's generations, as a
-    # long-running service would, so no full collection walks ten million objects mid-query.
-    gc.collect()
-    gc.freeze()
-    loaded_rss = _current_rss_mb()
-    latency, first = _measure(_verdict_ops(g, work), budget_s)
-    total = read_s + build_s + index_s
-    return {
-        "status": "ok",
-        "rows": rows,
-        "edges": g.number_of_edges(),
-        "load": {"read_s": round(read_s, 3), "build_s": round(build_s, 3), "index_s": round(index_s, 3),
-                 "total_s": round(total, 3), "cpu_s": round(load_cpu, 3), "rows_per_s": round(rows / total, 1)},
-        "memory": {"baseline_rss_mb": round(baseline, 1), "loaded_rss_mb": round(loaded_rss, 1), "peak_rss_mb": round(_rss_mb(), 1)},
-        "latency_ms": latency,
-        "first_call_ms": first,
-        "big_cases": len(work.big_cases),
-    }
+    return _verdict_run(g, work, len(bundle), {"read_s": read_s, "build_s": build_s, "index_s": index_s}, baseline,
+                        load_cpu, budget_s, top={"edges": g.number_of_edges()})
 
 
 def _child_cypher(store_name: str, bundle_dir: Path, incidents: int, seed: int, budget_s: float) -> dict[str, Any]:

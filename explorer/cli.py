@@ -35,13 +35,18 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _loaded_or_fail(bundle: Path, load):
+    """``load()``, or one clear error naming every problem of the bundle (exit 2)."""
+    try:
+        return load()
+    except BundleError as exc:
+        _fail(f"{bundle}: {len(exc.problems)} problem(s); nothing was loaded\n{exc}", 2)
+
+
 def _open(bundle: Path, shacl: bool = True):
     from graph.api import open_bundle
 
-    try:
-        return open_bundle(bundle, shacl=shacl)
-    except BundleError as exc:
-        _fail(f"{bundle}: {len(exc.problems)} problem(s); nothing was loaded\n{exc}", 2)
+    return _loaded_or_fail(bundle, lambda: open_bundle(bundle, shacl=shacl))
 
 
 COMPACT_OPT = typer.Option(
@@ -50,16 +55,9 @@ COMPACT_OPT = typer.Option(
 
 
 def _graph(bundle: Path, compact: bool):
-    """The graph the verdict engine runs on: networkx after the full load (with SHACL), or the compact
-    graph (the same checks except SHACL, vectorised; a few hundred bytes per record)."""
-    if not compact:
-        return _open(bundle).graph
-    from graph.compact import load_compact
+    from graph.api import open_graph
 
-    try:
-        return load_compact(bundle)
-    except BundleError as exc:
-        _fail(f"{bundle}: {len(exc.problems)} problem(s); nothing was loaded\n{exc}", 2)
+    return _loaded_or_fail(bundle, lambda: open_graph(bundle, compact=compact))
 
 
 def _summary_table(loaded, title: str) -> Table:

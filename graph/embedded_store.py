@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from graph.build import graph_to_records
 from graph.stores import Progress, Pushable, PushReport, StoreData, graph_from_rows, prepare, timed_push
+from graph.stores import quote_name as _quote
 from ontology.model import Model, model as default_model
 
 __all__ = ["EmbeddedStore", "node_table_ddl", "rel_table_ddl", "rel_pairs", "LADYBUG_TYPES"]
@@ -34,10 +35,6 @@ _PULL_EDGES = "MATCH (s)-[:{rel}]->(t) RETURN s.`id` AS s, t.`id` AS t"
 _COUNT_NODES = "MATCH (n:{label}) RETURN count(n) AS n"
 _COUNT_EDGES = "MATCH ()-[r:{rel}]->() RETURN count(r) AS n"
 _SHOW_TABLES = "CALL show_tables() RETURN name, type"
-
-
-def _quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 def _columns(m: Model, label: str) -> list[tuple[str, str, bool]]:

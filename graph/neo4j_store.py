@@ -10,6 +10,7 @@ import networkx as nx
 from neo4j import GraphDatabase
 
 from graph.stores import Progress, Pushable, PushReport, StoreData, graph_from_rows, prepare, timed_push
+from graph.stores import quote_name as _quote
 from ontology.model import Model, model as default_model
 
 __all__ = ["CREATE_BATCH", "MERGE_BATCH", "Neo4jStore", "quote_label", "quote_type", "schema_statements"]
@@ -49,10 +50,6 @@ _COUNT_NODES = "MATCH (n:{label}) RETURN count(n) AS n"
 _COUNT_EDGES = "MATCH ()-[r:{rel}]->() RETURN count(r) AS n"
 _SHOW_CONSTRAINTS = "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN name, labelsOrTypes, properties"
 _SHOW_INDEXES = "SHOW INDEXES YIELD name, labelsOrTypes, properties, type RETURN name, labelsOrTypes, properties, type"
-
-
-def _quote(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
 
 
 def quote_label(label: str, m: Model = default_model) -> str:

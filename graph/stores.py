@@ -36,6 +36,7 @@ __all__ = [
     "run_adhoc",
     "refuse_writes",
     "parse_param_pairs",
+    "quote_name",
 ]
 
 DEFAULT_NEO4J_URI = "bolt://127.0.0.1:7687"
@@ -46,6 +47,15 @@ Progress = Callable[[str, int, int], None]
 
 Pushable = Union[Iterable[Record], nx.MultiDiGraph]
 """What a store's ``push`` takes: validated records (a loaded bundle) or an embedded graph."""
+
+
+def quote_name(name: str) -> str:
+    """Back-quote a label, relationship type or property name for Cypher (both stores' dialects).
+
+    >>> quote_name("end"), quote_name("a`b")
+    ('`end`', '`a``b`')
+    """
+    return "`" + name.replace("`", "``") + "`"
 
 
 class WriteRefused(PermissionError):

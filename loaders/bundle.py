@@ -431,29 +431,38 @@ def read_records(path: str | Path, m: Model = default_model) -> tuple[Bundle, li
         return _read_records(Path(path), m)
 
 
-def _read_records(p: Path, m: Model) -> tuple[Bundle, list[Problem]]:
-    reader = _Reader(m)
+def read_main(reader: "_Reader", p: Path) -> None:
+    """Read a bundle's main YAML (a file, or a folder's bundle.yaml) with ``reader``; a folder without
+    one is a problem."""
     if p.is_dir():
-        candidates = [p / "bundle.yaml", p / "bundle.yml"]
-        main = next((c for c in candidates if c.exists()), None)
+        main = next((c for c in (p / "bundle.yaml", p / "bundle.yml") if c.exists()), None)
         if main is None:
             reader.problem(_display(p), 0, "(file)", "a bundle folder needs a bundle.yaml")
         else:
             reader.read_yaml(main, _display(main))
     else:
         reader.read_yaml(p, _display(p))
+
+
+def entry_record(entry: Any, m: Model, problems: list[Problem]) -> Record | None:
+    """One entry the reader collected as a record (None when it has problems, which are appended)."""
+    if entry.__class__ is Record:  # a CSV row read without problems
+        return entry
+    if entry.__class__ is _Built:
+        if entry.problems:
+            problems.extend(entry.problems)
+        return entry.rec
+    cdef, item, file, parent = entry
+    return _build_record(cdef, item, file, parent, m, problems)
+
+
+def _read_records(p: Path, m: Model) -> tuple[Bundle, list[Problem]]:
+    reader = _Reader(m)
+    read_main(reader, p)
     problems = list(reader.problems)
     records: dict[str, Record] = {}
     for entry in reader.raw:
-        if entry.__class__ is Record:  # a CSV row read without problems
-            rec = entry
-        elif entry.__class__ is _Built:
-            if entry.problems:
-                problems.extend(entry.problems)
-            rec = entry.rec
-        else:
-            cdef, item, file, parent = entry
-            rec = _build_record(cdef, item, file, parent, m, problems)
+        rec = entry_record(entry, m, problems)
         if rec is None:
             continue
         if rec.id in records:

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from loaders.bundle import (ID_PATTERN, _Built, _build_record, _convert_value, _display, _Reader, _Scalar,
+from loaders.bundle import (ID_PATTERN, _convert_value, _display, _Reader, entry_record, read_main, _Scalar,
                             _CSV_SEPARATOR, _DATE_ORDER, _NO_POWER_ROLES, _VILLAGE_KINDS)
 from loaders.records import BundleError, Problem, Record, gc_paused
 from ontology.model import ClassDef, Field, Model, model as default_model
@@ -506,15 +506,7 @@ def _records_segments(entries: list[Any], m: Model, problems: list[Problem]) -> 
     """Records (YAML, or a CSV file read by the record loader) as segments: one per run of one class."""
     recs: list[Record] = []
     for entry in entries:
-        if entry.__class__ is Record:
-            rec = entry
-        elif entry.__class__ is _Built:
-            if entry.problems:
-                problems.extend(entry.problems)
-            rec = entry.rec
-        else:
-            cdef, item, file, parent = entry
-            rec = _build_record(cdef, item, file, parent, m, problems)
+        rec = entry_record(entry, m, problems)
         if rec is not None:
             recs.append(rec)
     out: list[Segment] = []
@@ -573,14 +565,7 @@ def _read(p: Path, m: Model) -> tuple[ColumnarBundle | None, list[Problem]]:
     TIMINGS.clear()
     RSS_MB.clear()
     reader = _ColumnReader(m)
-    if p.is_dir():
-        main = next((c for c in (p / "bundle.yaml", p / "bundle.yml") if c.exists()), None)
-        if main is None:
-            reader.problem(_display(p), 0, "(file)", "a bundle folder needs a bundle.yaml")
-        else:
-            reader.read_yaml(main, _display(main))
-    else:
-        reader.read_yaml(p, _display(p))
+    read_main(reader, p)
     problems: list[Problem] = list(reader.problems)
     segments: list[Segment] = []
     pending: list[Any] = []
