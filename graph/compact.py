@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 
 from graph.build import LABEL
-from graph.index import R, GraphIndex
+from graph.index import R, GraphIndex, PerKey
 from loaders.columnar import ColumnarBundle, Segment, hash_id, load_columnar, take_chunked
 from ontology.model import Model, model as default_model
 
@@ -400,6 +400,37 @@ class CompactIndex(GraphIndex):
         bodies = body[mat_src[m_idx]]
         o = np.lexsort((bodies, keys))
         self._duty_keys, self._duty_body = keys[o], bodies[o].astype(np.int32)
+
+    # The tenure, 分工 and clause tables are filled per key here: the whole-table builds of the base
+    # class read every such node's attributes, which a compact graph materialises one dict at a time.
+    def _tenure_table(self) -> PerKey:
+        if self._tenure_spans is None:
+            self._tenure_spans = PerKey(lambda post: tuple(
+                (t, self.attr(t, "start"), self.attr(t, "end"), self.one(t, R.HELD_BY))
+                for t in self.tenures_of_post(post) if self.label(t) == "Tenure"
+            ))
+        return self._tenure_spans
+
+    def _assignment_table(self) -> PerKey:
+        if self._assignment_rows is None:
+            self._assignment_rows = PerKey(lambda post: tuple(sorted(
+                (a, self.one(a, R.HELD_BY), self.attr(a, "valid_from"), self.attr(a, "valid_to"))
+                for a in self.back(post, R.OF_POST) if self.label(a) == "LeadershipAssignment"
+            )))
+        return self._assignment_rows
+
+    def _clause_table(self) -> PerKey:
+        if self._clause_rows is None:
+            self._clause_rows = PerKey(lambda c: (
+                (self.one(c, R.IN_MANDATE), tuple(self.many(c, R.ON_MATTER)), tuple(self.many(c, R.COVERS)))
+                if c in self.nodes and self.label(c) == "DutyClause" else None
+            ))
+        return self._clause_rows
+
+    def _body_clause_table(self) -> PerKey:
+        if self._body_clauses is None:
+            self._body_clauses = PerKey(lambda body: tuple(sorted(self.back(body, R.ASSIGNED_TO))))
+        return self._body_clauses
 
     def division_down(self, div: str) -> tuple[str, ...]:
         """The division and every division within it, at any depth (memoised), from the CSR arrays."""

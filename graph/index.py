@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from types import SimpleNamespace
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Mapping
 
 import networkx as nx
 
 from graph.build import LABEL
 from ontology.model import model as m
 
-__all__ = ["GraphIndex", "index_for", "overlaps", "in_force"]
+__all__ = ["GraphIndex", "PerKey", "index_for", "overlaps", "in_force"]
 
 # model.R resolves every attribute through _Terms.__getattr__ (about a microsecond each, millions of
 # times per batch of traces at province scale); a plain namespace with the same names reads at dict
@@ -87,8 +87,29 @@ class _InByType(dict):
         return by_type
 
 
+class PerKey(dict):
+    """A table filled key by key: ``fill(key)`` on first lookup (``[]`` or ``get``), then kept. The
+    form of an index table for graphs where building it whole would cost more than it saves."""
+
+    def __init__(self, fill: Any):
+        super().__init__()
+        self._fill = fill
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._fill(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[key]
+
+
 class GraphIndex:
-    """Adjacency by relationship type plus the closures the verdict engine asks for repeatedly."""
+    """Adjacency by relationship type plus the closures the verdict engine asks for repeatedly.
+
+    Tenures, 分工 entries and duty clauses are also kept in tables built once, on first use, from
+    those nodes' own edges (:meth:`own_edges`): the post → tenures table is the per-date tenure index
+    a trace reads for every post of every body it lists.
+    """
 
     def __init__(self, g: nx.MultiDiGraph):
         self.g = g
@@ -110,8 +131,11 @@ class GraphIndex:
         self._div_children: dict[str, list[str]] | None = None
         self._back_tables: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._tenures_of_post: dict[str, tuple[str, ...]] = {}
-        self._tenure_spans: dict[str, tuple[tuple[str, str | None, str | None], ...]] = {}
-        self._assignment_rows: dict[str, tuple[tuple[str, str | None, str | None, str | None], ...]] = {}
+        self._tenure_spans: dict[str, tuple[tuple[str, str | None, str | None, str | None], ...]] | None = None
+        self._assignment_rows: dict[str, tuple[tuple[str, str | None, str | None, str | None], ...]] | None = None
+        self._clause_rows: dict[str, tuple[str | None, tuple[str, ...], tuple[str, ...]]] | None = None
+        self._body_clauses: dict[str, tuple[str, ...]] | None = None
+        self._posts_of: dict[str, tuple[str, ...]] = {}
         # derived results that callers (graph.verdict) memoise per graph, keyed by their own tuples
         self.memo: dict[tuple[Any, ...], Any] = {}
 
@@ -225,27 +249,64 @@ class GraphIndex:
             key=lambda t: self.attr(t, "start") or "",
         )
 
+    def own_edges(self, label: str, rels: tuple[str, ...]) -> Iterator[tuple[str, dict[str, list[str]]]]:
+        """(node, {relationship type -> [targets]}) for every node with ``label``, in node order, read
+        from the node's own out-edges (targets in the order :meth:`many` gives), for the types in
+        ``rels`` it has. Filling :attr:`out` for every such node would cost several times more."""
+        succ = self.g._succ
+        for x in self.by_label.get(label, ()):
+            found: dict[str, list[str]] = {}
+            for v, keydict in succ[x].items():
+                for rel in rels:
+                    if rel in keydict:
+                        vals = found.get(rel)
+                        if vals is None:
+                            found[rel] = [v]
+                        else:
+                            vals.append(v)
+            yield x, found
+
+    def _tenure_table(self) -> Mapping[str, tuple[tuple[str, str | None, str | None, str | None], ...]]:
+        """post -> ((tenure, start, end, person), …) in start order (node order among equal starts)."""
+        table = self._tenure_spans
+        if table is None:
+            rows: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
+            nodes = self.nodes
+            for t, e in self.own_edges("Tenure", (R.OF_POST, R.HELD_BY)):
+                posts = e.get(R.OF_POST)
+                if posts:
+                    a, person = nodes[t], e.get(R.HELD_BY)
+                    rows.setdefault(posts[0], []).append((t, a.get("start"), a.get("end"), person[0] if person else None))
+            table = self._tenure_spans = {p: tuple(sorted(r, key=lambda x: x[1] or "")) for p, r in rows.items()}
+        return table
+
+    def holdings(self, post: str, p_start: str, p_end: str) -> list[tuple[str, str | None]]:
+        """(tenure, holder) of the post's tenures overlapping the period, in start order."""
+        return [(t, person) for t, start, end, person in self._tenure_table().get(post, ()) if overlaps(start, end, p_start, p_end)]
+
     def holders(self, post: str, p_start: str, p_end: str) -> list[str]:
         """Tenure ids of the post overlapping the period."""
-        spans = self._tenure_spans.get(post)
-        if spans is None:  # (tenure, start, end) of the post's tenures, in start order; once per post
-            spans = self._tenure_spans[post] = tuple(
-                (t, self.attr(t, "start"), self.attr(t, "end")) for t in self.tenures_of_post(post) if self.label(t) == "Tenure"
-            )
-        return [t for t, start, end in spans if overlaps(start, end, p_start, p_end)]
+        return [t for t, start, end, _ in self._tenure_table().get(post, ()) if overlaps(start, end, p_start, p_end)]
+
+    def _assignment_table(self) -> Mapping[str, tuple[tuple[str, str | None, str | None, str | None], ...]]:
+        """post -> ((分工 entry, person named, valid from, valid to), …) by entry id."""
+        table = self._assignment_rows
+        if table is None:
+            rows: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
+            nodes = self.nodes
+            for a, e in self.own_edges("LeadershipAssignment", (R.OF_POST, R.HELD_BY)):
+                posts = e.get(R.OF_POST)
+                if posts:
+                    who, attrs = e.get(R.HELD_BY), nodes[a]
+                    rows.setdefault(posts[0], []).append((a, who[0] if who else None, attrs.get("valid_from"), attrs.get("valid_to")))
+            table = self._assignment_rows = {p: tuple(sorted(r)) for p, r in rows.items()}
+        return table
 
     def assignments(self, post: str, person: str | None, p_start: str, p_end: str) -> list[str]:
         """分工 entries of a post (for this person, when the entry names one) in force during the period."""
-        rows = self._assignment_rows.get(post)
-        if rows is None:  # (entry, person named, valid from, valid to), by entry id; once per post
-            rows = self._assignment_rows[post] = tuple(sorted(
-                (a, self.one(a, R.HELD_BY), self.attr(a, "valid_from"), self.attr(a, "valid_to"))
-                for a in self.back(post, R.OF_POST)
-                if self.label(a) == "LeadershipAssignment"
-            ))
         return [
             a
-            for a, who, vf, vt in rows
+            for a, who, vf, vt in self._assignment_table().get(post, ())
             if (person is None or who is None or who == person) and in_force(vf, vt, p_start, p_end)
         ]
 
@@ -258,14 +319,44 @@ class GraphIndex:
         )
 
     def posts_of(self, body: str) -> list[str]:
-        return sorted(self.back(body, R.POST_IN))
+        hit = self._posts_of.get(body)
+        if hit is None:
+            hit = self._posts_of[body] = tuple(sorted(self.back(body, R.POST_IN)))
+        return list(hit)
 
     # -- clauses --------------------------------------------------------------------------
+    def _clause_table(self) -> Mapping[str, tuple[str | None, tuple[str, ...], tuple[str, ...]]]:
+        """clause -> (mandate, matters, scope divisions named); also fills body -> its clauses, sorted."""
+        table = self._clause_rows
+        if table is None:
+            table, held = {}, {}
+            for c, e in self.own_edges("DutyClause", (R.IN_MANDATE, R.ASSIGNED_TO, R.ON_MATTER, R.COVERS)):
+                mandate = e.get(R.IN_MANDATE)
+                table[c] = (mandate[0] if mandate else None, tuple(e.get(R.ON_MATTER, ())), tuple(e.get(R.COVERS, ())))
+                for b in e.get(R.ASSIGNED_TO, ()):
+                    held.setdefault(b, []).append(c)
+            self._body_clauses = {b: tuple(sorted(cs)) for b, cs in held.items()}
+            self._clause_rows = table
+        return table
+
+    def _body_clause_table(self) -> Mapping[str, tuple[str, ...]]:
+        """body or unit -> its duty clauses, sorted."""
+        if self._body_clauses is None:
+            self._clause_table()
+        assert self._body_clauses is not None
+        return self._body_clauses
+
     def clauses_of(self, body: str) -> list[str]:
-        return sorted(self.back(body, R.ASSIGNED_TO))
+        return list(self._body_clause_table().get(body, ()))
+
+    def clause_matters(self, clause: str) -> list[str]:
+        """The matters of a duty clause (:meth:`many` ``ON_MATTER``)."""
+        row = self._clause_table().get(clause)
+        return list(row[1]) if row else self.many(clause, R.ON_MATTER)
 
     def clause_validity(self, clause: str) -> tuple[str | None, str | None]:
-        mandate = self.one(clause, R.IN_MANDATE)
+        row = self._clause_table().get(clause)
+        mandate = row[0] if row else self.one(clause, R.IN_MANDATE)
         vf = self.attr(clause, "valid_from") or (self.attr(mandate, "valid_from") if mandate else None)
         vt = self.attr(clause, "valid_to") or (self.attr(mandate, "valid_to") if mandate else None)
         return vf, vt
@@ -334,7 +425,8 @@ class GraphIndex:
         return hit
 
     def clause_scope(self, clause: str) -> list[str]:
-        scope = self.many(clause, R.COVERS)
+        row = self._clause_table().get(clause)
+        scope = list(row[2]) if row else self.many(clause, R.COVERS)
         if scope:
             return scope
         body = self.one(clause, R.ASSIGNED_TO)

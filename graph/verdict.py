@@ -302,7 +302,7 @@ def _duties_uncached(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
     idx = ctx.idx
     hits, rejected = [], []
     for clause in idx.clauses_of(body):
-        on = set(idx.many(clause, R.ON_MATTER))
+        on = set(idx.clause_matters(clause))
         if not on & ctx.closure:
             continue
         number = idx.attr(clause, "number", clause)
@@ -522,8 +522,7 @@ def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
     idx = ctx.idx
     rows = []
     for post in idx.posts_of(body):
-        for t in idx.holders(post, ctx.start, ctx.end):
-            person = idx.one(t, R.HELD_BY)
+        for t, person in idx.holdings(post, ctx.start, ctx.end):
             link = _personal_link(ctx, person, post)
             rows.append(
                 {

@@ -97,6 +97,34 @@ def test_duty_table_matches_the_networkx_index(county_dir):
     assert ci.duty_bodies(matters, "") == []
 
 
+def test_tenure_assignment_and_clause_tables_match(county_dir):
+    # the networkx index builds these tables whole, from the nodes' own edges; the compact one fills
+    # them per key from its adjacency views: both must list the same rows in the same order
+    cg, g = _pair(county_dir)
+    ci, ni = index_for(cg), index_for(g)
+    periods = [("2010-01-01", "2030-12-31"), ("2019-06-01", "2019-06-01"), ("2023-03-15", "2024-02-01")]
+    posts = ni.by_label["Post"]
+    assert any(ni.holdings(p, *periods[0]) for p in posts)
+    for post in posts:
+        for period in periods:
+            assert ni.holdings(post, *period) == ci.holdings(post, *period), (post, period)
+            assert ni.holders(post, *period) == [t for t, _ in ni.holdings(post, *period)]
+            assert ni.assignments(post, None, *period) == ci.assignments(post, None, *period), (post, period)
+    for body in ni.by_label["Organization"] + ni.by_label["OrganizationalUnit"]:
+        assert ni.clauses_of(body) == ci.clauses_of(body) == sorted(ni.back(body, "ASSIGNED_TO")), body
+        assert ni.posts_of(body) == ci.posts_of(body) == sorted(ni.back(body, "POST_IN")), body
+    for clause in ni.by_label["DutyClause"]:
+        assert ni.clause_matters(clause) == ci.clause_matters(clause) == ni.many(clause, "ON_MATTER"), clause
+        assert ni.clause_scope(clause) == ci.clause_scope(clause), clause
+        assert ni.clause_validity(clause) == ci.clause_validity(clause), clause
+    # a tenure's holder is its HELD_BY person; a tenure row sits under its OF_POST post, in start order
+    for post in posts[::5]:
+        rows = ni.holdings(post, *periods[0])
+        assert all(ni.one(t, "HELD_BY") == person and ni.one(t, "OF_POST") == post for t, person in rows)
+        starts = [ni.attr(t, "start") or "" for t, _ in rows]
+        assert starts == sorted(starts)
+
+
 def test_bad_bundle_raises_like_the_record_loader(tmp_path):
     d = tmp_path / "b"
     d.mkdir()
