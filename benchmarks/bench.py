@@ -302,6 +302,7 @@ def _child_cypher(store_name: str, bundle_dir: Path, incidents: int, seed: int, 
         push_rows = report.nodes + report.edges
         del data
         gc.collect()
+        gc.freeze()  # as in the embedded children: the loaded records are not garbage to walk per query
         loaded_rss = _current_rss_mb()
 
         def q(name: str, **params: Any) -> list[dict[str, Any]]:

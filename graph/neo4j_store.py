@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
-from neo4j import GraphDatabase
+from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase
 
 from graph.stores import Progress, Pushable, PushReport, StoreData, graph_from_rows, prepare, timed_push
 from graph.stores import quote_name as _quote
@@ -179,8 +179,10 @@ class Neo4jStore:
     def __repr__(self) -> str:
         return f"Neo4jStore({self.uri!r}, database={self.database!r})"
 
-    def _session(self):
-        return self.driver.session(database=self.database) if self.database else self.driver.session()
+    def _session(self, access_mode: str = WRITE_ACCESS):
+        if self.database:
+            return self.driver.session(database=self.database, default_access_mode=access_mode)
+        return self.driver.session(default_access_mode=access_mode)
 
     def _write(self, cypher: str, params: dict[str, Any] | None = None, session=None) -> list[dict[str, Any]]:
         if session is not None:
@@ -191,12 +193,16 @@ class Neo4jStore:
     def run(self, cypher: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict[str, Any]]:
         """Run Cypher and return its rows as dicts.
 
-        Without ``write`` the query runs in a read transaction (``session.execute_read``), so the
-        server itself refuses any write it contains.
+        Without ``write`` the query runs as an auto-commit transaction in a read-access session, so
+        the server itself refuses any write it contains; one round trip instead of a managed
+        transaction's three (begin, run, commit), which is a third of a short query's time. With
+        ``write`` it runs in a managed write transaction (``session.execute_write``, retried on
+        transient errors).
         """
-        with self._session() as s:
-            work = (lambda tx: _rows(tx.run(cypher, params or {})))
-            return s.execute_write(work) if write else s.execute_read(work)
+        if write:
+            return self._write(cypher, params)
+        with self._session(READ_ACCESS) as s:
+            return _rows(s.run(cypher, params or {}))
 
     # -- schema -----------------------------------------------------------------------
     def ensure_schema(self) -> list[str]:
