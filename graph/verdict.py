@@ -406,11 +406,27 @@ def _stronger(a: str | None, b: str | None) -> str | None:
     return a if DEGREE_RANK[a] >= DEGREE_RANK[b] else b
 
 
+def _post_facts(idx: GraphIndex, post: str) -> tuple[str, str, bool, Evidence, Evidence]:
+    """(body, top body, principal?, unit-post relation, principal relation) of a post: the same in
+    every trace and audit that asks, so kept in the index's memo (evidence is immutable)."""
+    key = ("post_facts", post)
+    hit = idx.memo.get(key)
+    if hit is None:
+        body = idx.one(post, R.POST_IN)
+        hit = idx.memo[key] = (
+            body,
+            idx.top_body(body),
+            bool(idx.attr(post, "principal")),
+            Evidence("relation", post, f"{idx.name(post)} 属 {idx.name(body)}(承担该职责的内设机构)"),
+            Evidence("relation", post, f"{idx.name(post)} 是 {idx.name(body)} 主要负责人"),
+        )
+    return hit
+
+
 def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
     """How a person in a post is tied to the incident's duties (see docs/verdicts.md)."""
     idx = ctx.idx
-    body = idx.one(post, R.POST_IN)
-    top = idx.top_body(body)
+    body, top, principal, unit_relation, principal_relation = _post_facts(idx, post)
     cached = ctx.hits_cache.get(body)
     if cached is None:  # the same for every holder of every post of the body
         body_hits, _ = _duties(ctx, body)
@@ -425,12 +441,12 @@ def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
         degree = "direct"
         kinds.add("execution")  # the unit carries the duty out; supervising it is its leaders' part
         used += body_hits
-        evidence.append(Evidence("relation", post, f"{idx.name(post)} 属 {idx.name(body)}(承担该职责的内设机构)"))
-    if idx.attr(post, "principal") and all_hits:
+        evidence.append(unit_relation)
+    if principal and all_hits:
         degree = _stronger("principal_leadership", degree)
         kinds |= _kinds_of(all_hits)
         used += all_hits
-        evidence.append(Evidence("relation", post, f"{idx.name(post)} 是 {idx.name(body)} 主要负责人"))
+        evidence.append(principal_relation)
     for a in idx.assignments(post, person, ctx.start, ctx.end):
         mode = idx.attr(a, "mode")
         if mode not in LEADING_MODES:
@@ -521,23 +537,30 @@ def _chain_rows(idx: GraphIndex, start: str) -> list[dict[str, str]]:
 def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
     idx = ctx.idx
     rows = []
+    memo = idx.memo
     for post in idx.posts_of(body):
         for t, person in idx.holdings(post, ctx.start, ctx.end):
             link = _personal_link(ctx, person, post)
-            rows.append(
-                {
-                    "post": post,
-                    "post_name": idx.name(post),
-                    "principal": bool(idx.attr(post, "principal")),
-                    "leading": bool(idx.attr(post, "leading", True)),
-                    "person": person,
-                    "person_name": idx.name(person),
-                    "tenure": _span(idx.attr(t, "start"), idx.attr(t, "end")),
-                    "degree": link.degree,
-                    "kinds": sorted(link.kinds),
-                    "evidence": [_evidence_dict(e) for e in [_tenure_evidence(idx, t), *link.evidence]],
-                }
-            )
+            key = ("holder_row", t, post)
+            fixed = memo.get(key)
+            if fixed is None:  # what does not depend on the incident, once per tenure
+                fixed = memo[key] = (
+                    (
+                        ("post", post),
+                        ("post_name", idx.name(post)),
+                        ("principal", bool(idx.attr(post, "principal"))),
+                        ("leading", bool(idx.attr(post, "leading", True))),
+                        ("person", person),
+                        ("person_name", idx.name(person)),
+                        ("tenure", _span(idx.attr(t, "start"), idx.attr(t, "end"))),
+                    ),
+                    _tenure_evidence(idx, t),
+                )
+            row = dict(fixed[0])
+            row["degree"] = link.degree
+            row["kinds"] = sorted(link.kinds)
+            row["evidence"] = [_evidence_dict(fixed[1]), *[_evidence_dict(e) for e in link.evidence]]
+            rows.append(row)
     return rows
 
 
