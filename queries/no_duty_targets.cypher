@@ -11,6 +11,10 @@
 // returns: action, target, target_name, posts, bodies, missing_link
 MATCH (cs:`AccountabilityCase` {id: $case_id})-[:`ABOUT_INCIDENT`]->(inc:`Incident`)
 WITH cs, inc, inc.conduct_date AS p_start, coalesce(inc.conduct_end, inc.conduct_date) AS p_end
+// the incident's matters and every broader matter, as a list of ids: a clause applies on a matter when
+// one of its own matters is in the list (tested from the clause, not walked to from the incident)
+OPTIONAL MATCH (inc)-[:`ON_MATTER`]->(:`Matter`)-[:`BROADER`*0..]->(mm:`Matter`)
+WITH cs, inc, p_start, p_end, collect(DISTINCT mm.id) AS matters
 MATCH (act:`AccountabilityAction`)-[:`IN_CASE`]->(cs)
 OPTIONAL MATCH (act)-[:`TARGET_PERSON`]->(tp:`Person`)
 OPTIONAL MATCH (act)-[:`TARGET_POST`]->(tq:`Post`)
@@ -19,7 +23,7 @@ OPTIONAL MATCH (act)-[:`TARGET_BODY`]->(tb)
 // Optional nodes are tested by their id: LadybugDB misreads `tq IS NULL` inside OPTIONAL MATCH … WHERE.
 OPTIONAL MATCH (t:`Tenure`)-[:`HELD_BY`]->(tp), (t)-[:`OF_POST`]->(q:`Post`)-[:`POST_IN`]->(qb)
   WHERE (tq.id IS NULL OR q.id = tq.id) AND t.start <= p_end AND (t.`end` IS NULL OR t.`end` > p_start)
-WITH inc, p_start, p_end, act, tp, tb, q, CASE WHEN tp.id IS NULL THEN tb.id ELSE qb.id END AS seat_id
+WITH inc, p_start, p_end, matters, act, tp, tb, q, CASE WHEN tp.id IS NULL THEN tb.id ELSE qb.id END AS seat_id
 WHERE seat_id IS NOT NULL
   AND (tp.id IS NULL OR coalesce(q.leading, true) = true)
   AND (tp.id IS NULL
@@ -32,7 +36,7 @@ MATCH (seat)-[:`UNIT_OF`*0..1]->(top)
 WHERE NOT EXISTS { MATCH (top)-[:`UNIT_OF`]->(:`Organization`) }
 // applicable clauses of the seat and of its units
 OPTIONAL MATCH (db)-[:`UNIT_OF`*0..1]->(seat), (c:`DutyClause`)-[:`ASSIGNED_TO`]->(db), (c)-[:`IN_MANDATE`]->(md:`Mandate`)
-  WHERE EXISTS { MATCH (inc)-[:`ON_MATTER`]->(:`Matter`)-[:`BROADER`*0..]->(:`Matter`)<-[:`ON_MATTER`]-(c) }
+  WHERE EXISTS { MATCH (c)-[:`ON_MATTER`]->(m:`Matter`) WHERE m.id IN matters }
     AND coalesce(c.valid_from, md.valid_from) <= p_end
     AND (coalesce(c.valid_to, md.valid_to) IS NULL OR coalesce(c.valid_to, md.valid_to) >= p_start)
     AND coalesce(c.list_category, '') <> 'withdrawn'
@@ -49,18 +53,19 @@ OPTIONAL MATCH (a:`LeadershipAssignment`)-[:`OF_POST`]->(q)
     AND (NOT EXISTS { MATCH (a)-[:`HELD_BY`]->(:`Person`) } OR EXISTS { MATCH (a)-[:`HELD_BY`]->(tp) })
 OPTIONAL MATCH (inc)-[:`ON_MATTER`]->(own:`Matter`)-[:`BROADER`*0..]->(:`Matter`)<-[:`ON_MATTER`]-(a)
 OPTIONAL MATCH (own)-[:`BROADER`*0..]->(cm:`Matter`)<-[:`ON_MATTER`]-(c)
-WITH inc, p_start, p_end, act, tp, tb, q, seat, top, db, c, via, a, count(cm) AS meets
-WITH inc, p_start, p_end, act, tp, tb, q, seat, top,
+WITH inc, p_start, p_end, matters, act, tp, tb, q, seat, top, db, c, via, a, count(cm) AS meets
+WITH inc, p_start, p_end, matters, act, tp, tb, q, seat, top,
      (via = 'body' AND tp.id IS NULL AND c.id IS NOT NULL)
      OR (via = 'unit_post' AND tp.id IS NOT NULL AND c.id IS NOT NULL AND db.id = seat.id AND top.id <> seat.id)
      OR (via = 'principal' AND tp.id IS NOT NULL AND c.id IS NOT NULL AND q.principal = true)
      OR (via = 'assignment' AND a.id IS NOT NULL AND (meets > 0 OR EXISTS { MATCH (a)-[:`OVER_BODY`]->(db) }))
      AS linked
-WITH inc, p_start, p_end, act, tp, tb, q, seat, top, count(CASE WHEN linked THEN 1 END) AS paths
+WITH inc, p_start, p_end, matters, act, tp, tb, q, seat, top, count(CASE WHEN linked THEN 1 END) AS paths
 // for missing_link: does the seat's body, or any unit of its parent body, hold an applicable duty?
-OPTIONAL MATCH (c2:`DutyClause`)-[:`ASSIGNED_TO`]->(db2), (c2)-[:`IN_MANDATE`]->(md2:`Mandate`)
-  WHERE tp.id IS NOT NULL AND (db2.id = seat.id OR EXISTS { MATCH (db2)-[:`UNIT_OF`]->(top) })
-    AND EXISTS { MATCH (inc)-[:`ON_MATTER`]->(:`Matter`)-[:`BROADER`*0..]->(:`Matter`)<-[:`ON_MATTER`]-(c2) }
+// Walked from the parent body inward: itself (only when it is the seat) and its units.
+OPTIONAL MATCH (top)<-[:`UNIT_OF`*0..1]-(db2), (c2:`DutyClause`)-[:`ASSIGNED_TO`]->(db2), (c2)-[:`IN_MANDATE`]->(md2:`Mandate`)
+  WHERE tp.id IS NOT NULL AND (db2.id = seat.id OR db2.id <> top.id)
+    AND EXISTS { MATCH (c2)-[:`ON_MATTER`]->(m2:`Matter`) WHERE m2.id IN matters }
     AND coalesce(c2.valid_from, md2.valid_from) <= p_end
     AND (coalesce(c2.valid_to, md2.valid_to) IS NULL OR coalesce(c2.valid_to, md2.valid_to) >= p_start)
     AND coalesce(c2.list_category, '') <> 'withdrawn'

@@ -6,6 +6,11 @@ incident's line, and then 1,000 tenures of other people in the conduct period. T
 change, and no operator of the query plan (Neo4j's PROFILE) may produce even half as many rows as were
 added: a query that walked from the matter to every clause on it, or looked tenures up by date (the
 previous texts did both), has an operator producing at least one row per added record.
+
+The case queries (no_duty_targets, omitted_parties) are held to the same bound, with 1,000 分工 of the
+far county's post in force during the period and on the incident's matter added too: their previous
+texts walked from the matter to every clause on it, scanned every clause for the missing link, and
+looked 分工 up by date.
 """
 
 from __future__ import annotations
@@ -30,6 +35,12 @@ MATCH (m:`Matter` {id: $matter})
 UNWIND range(1, $n) AS i
 CREATE (c:`DutyClause` {id: 'zz_far_c' + i, role: 'lead', number: toString(i)})
 CREATE (c)-[:`ON_MATTER`]->(m), (c)-[:`ASSIGNED_TO`]->(b), (c)-[:`IN_MANDATE`]->(md), (c)-[:`COVERS`]->(d)
+"""
+_ADD_FAR_ASSIGNMENTS = """
+MATCH (q:`Post` {id: 'zz_far_post'}), (b:`Organization` {id: 'zz_far_body'}), (m:`Matter` {id: $matter})
+UNWIND range(1, $n) AS i
+CREATE (a:`LeadershipAssignment` {id: 'zz_far_a' + i, mode: 'in_charge', valid_from: $start})
+CREATE (a)-[:`OF_POST`]->(q), (a)-[:`OVER_BODY`]->(b), (a)-[:`ON_MATTER`]->(m)
 """
 _ADD_FAR_TENURES = """
 MATCH (q:`Post` {id: 'zz_far_post'})
@@ -85,4 +96,21 @@ def test_incident_queries_do_not_walk_duties_or_tenures_elsewhere(demo_neo4j):
     store.run(_ADD_FAR_TENURES, {"n": FAR, "start": "2022-01-01"}, write=True)
     for name, p in PATHS:
         assert rows_sorted(run(name, p, store)) == before[(name, tuple(p.items()))], (name, p)
+        assert _widest_step(store, name, p) < FAR // 2, (name, p)
+
+
+CASES = [("no_duty_targets", {"case_id": "case_coal"}), ("omitted_parties", {"case_id": "case_coal"})]
+
+
+def test_case_queries_do_not_walk_duties_tenures_or_assignments_elsewhere(demo_neo4j):
+    store = demo_neo4j
+    before = {name: rows_sorted(run(name, p, store)) for name, p in CASES}
+    assert all(before.values())  # the demo answers each of them
+    assert max(_widest_step(store, n, p) for n, p in CASES) < FAR // 2
+    store.run(_ADD_FAR_DUTIES, {"matter": "m_coal", "n": FAR}, write=True)
+    store.run(_ADD_FAR_ASSIGNMENTS, {"matter": "m_coal", "n": FAR, "start": "2000-01-01"}, write=True)
+    store.run(_ADD_FAR_TENURES, {"n": FAR, "start": "2022-01-01"}, write=True)
+    assert store.run("MATCH (:`Post` {id: 'zz_far_post'})<-[:`OF_POST`]-(a:`LeadershipAssignment`) RETURN count(a) AS n")[0]["n"] == FAR
+    for name, p in CASES:
+        assert rows_sorted(run(name, p, store)) == before[name], (name, p)
         assert _widest_step(store, name, p) < FAR // 2, (name, p)
