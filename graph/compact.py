@@ -403,10 +403,20 @@ class CompactIndex(GraphIndex):
 
     # The tenure, 分工 and clause tables are filled per key here: the whole-table builds of the base
     # class read every such node's attributes, which a compact graph materialises one dict at a time.
+    def _single_target(self, nid: str, rel: str) -> str | None:
+        """The target of a single-valued relationship, read from the CSR arrays (no adjacency view)."""
+        g = self.g
+        n = g.number(nid)
+        if n < 0 or rel not in g.rel_types:
+            return None
+        nbrs, rels = g.out_edges(n)
+        hit = nbrs[rels == g.rel_types.index(rel)]
+        return g.id_of(int(hit[0])) if len(hit) else None
+
     def _tenure_table(self) -> PerKey:
         if self._tenure_spans is None:
             self._tenure_spans = PerKey(lambda post: tuple(
-                (t, self.attr(t, "start"), self.attr(t, "end"), self.one(t, R.HELD_BY))
+                (t, self.attr(t, "start"), self.attr(t, "end"), self._single_target(t, R.HELD_BY))
                 for t in self.tenures_of_post(post) if self.label(t) == "Tenure"
             ))
         return self._tenure_spans
@@ -421,10 +431,15 @@ class CompactIndex(GraphIndex):
 
     def _clause_table(self) -> PerKey:
         if self._clause_rows is None:
-            self._clause_rows = PerKey(lambda c: (
-                (self.one(c, R.IN_MANDATE), tuple(self.many(c, R.ON_MATTER)), tuple(self.many(c, R.COVERS)))
-                if c in self.nodes and self.label(c) == "DutyClause" else None
-            ))
+            g = self.g
+
+            def row(c: str) -> tuple[str | None, tuple[str, ...], tuple[str, ...]] | None:
+                n = g.number(c)  # the label from the class column: no attribute dict is built
+                if n < 0 or g.label_of(n) != "DutyClause":
+                    return None
+                return self.one(c, R.IN_MANDATE), tuple(self.many(c, R.ON_MATTER)), tuple(self.many(c, R.COVERS))
+
+            self._clause_rows = PerKey(row)
         return self._clause_rows
 
     def _body_clause_table(self) -> PerKey:

@@ -202,7 +202,16 @@ class Neo4jStore:
         if write:
             return self._write(cypher, params)
         with self._session(READ_ACCESS) as s:
-            return _rows(s.run(cypher, params or {}))
+            result = s.run(cypher, params or {})
+            rows = _rows(result)
+            summary = result.consume()
+        self.last_server_ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+        return rows
+
+    last_server_ms: int | None = None
+    """The server's own time for the last read :meth:`run` (planning and execution until the first
+    row, plus streaming the rest), in ms, as the server reports it; the remainder of a call's wall
+    time is the network and the driver."""
 
     # -- schema -----------------------------------------------------------------------
     def ensure_schema(self) -> list[str]:
