@@ -18,7 +18,7 @@ __all__ = ["CREATE_BATCH", "MERGE_BATCH", "Neo4jStore", "quote_label", "quote_ty
 # -- Cypher, kept apart from the logic. Only back-quoted ontology names are ever put into these
 # -- templates (by quote_label/quote_type); every value travels as a $parameter.
 _CONSTRAINT = "CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUIRE n.`id` IS UNIQUE"
-_INDEX = "CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"
+_DROP_INDEX = "DROP INDEX {name} IF EXISTS"
 # SET n = row.props replaces the whole property map, so a property dropped from the bundle disappears.
 # Then the node's outgoing ontology edges that the input no longer has are deleted (a new node has
 # none, so a first push pays almost nothing for it): after the edges are merged, a re-pushed node
@@ -77,15 +77,20 @@ def _date_keys(m: Model, label: str) -> list[str]:
 
 
 def schema_statements(m: Model = default_model) -> list[str]:
-    """Constraints and indexes derived from the ontology: a unique ``id`` per label, and an index on
-    every date property (tenure dates, validity, conduct dates — what the library queries compare).
+    """The schema derived from the ontology: a unique ``id`` per label (its index is what every library
+    query starts from), and the removal of the date indexes earlier versions created.
+
+    No library query looks anything up by date: each starts from an id and compares dates on the nodes
+    it reaches. A date index only tempted the planner into a range scan over every tenure or 分工 entry
+    (a plan that grows with the graph; ``tests/queries/test_anchoring.py`` caught it when plans were
+    re-made) and cost a sixth of a fresh load.
 
     Examples
     --------
     >>> stmts = schema_statements()
     >>> stmts[0]
     'CREATE CONSTRAINT `qz_Division_id` IF NOT EXISTS FOR (n:`Division`) REQUIRE n.`id` IS UNIQUE'
-    >>> any("`Tenure`) ON (n.`end`)" in s for s in stmts)
+    >>> "DROP INDEX `qz_Tenure_end` IF EXISTS" in stmts
     True
     """
     out = []
@@ -93,7 +98,7 @@ def schema_statements(m: Model = default_model) -> list[str]:
         out.append(_CONSTRAINT.format(name=_quote(f"qz_{label}_id"), label=quote_label(label, m)))
     for label in m.classes:
         for key in _date_keys(m, label):
-            out.append(_INDEX.format(name=_quote(f"qz_{label}_{key}"), label=quote_label(label, m), prop=_quote(key)))
+            out.append(_DROP_INDEX.format(name=_quote(f"qz_{label}_{key}")))
     return out
 
 
@@ -215,7 +220,7 @@ class Neo4jStore:
 
     # -- schema -----------------------------------------------------------------------
     def ensure_schema(self) -> list[str]:
-        """Create the constraints and indexes of :func:`schema_statements` (idempotent); return them."""
+        """Run :func:`schema_statements` (idempotent): create the constraints, drop old date indexes; return them."""
         stmts = schema_statements(self.model)
         with self._session() as s:
             for stmt in stmts:

@@ -51,9 +51,11 @@ CREATE (t:`Tenure` {id: 'zz_far_t' + i, start: $start})-[:`OF_POST`]->(q), (t)-[
 
 
 def _widest_step(store, name: str, params: dict, text: str | None = None) -> int:
-    """The most rows any operator of the query's plan produced (PROFILE)."""
+    """The most rows any operator of the query's plan produced (PROFILE), planned afresh: a plan cached
+    before records were added would hide how the planner treats the grown graph."""
     text = text or get(name).text("neo4j")
     with store.driver.session() as s:
+        s.run("CALL db.clearQueryCaches()").consume()
         summary = s.run("PROFILE " + text, params).consume()
     widest, stack = 0, [summary.profile]
     while stack:
