@@ -416,7 +416,7 @@ class CompactIndex(GraphIndex):
     def _tenure_table(self) -> PerKey:
         if self._tenure_spans is None:
             self._tenure_spans = PerKey(lambda post: tuple(
-                (t, self.attr(t, "start"), self.attr(t, "end"), self._single_target(t, R.HELD_BY))
+                (t, self._single_target(t, R.HELD_BY), self.attr(t, "start"), self.attr(t, "end"))
                 for t in self.tenures_of_post(post) if self.label(t) == "Tenure"
             ))
         return self._tenure_spans

@@ -266,41 +266,39 @@ class GraphIndex:
                             vals.append(v)
             yield x, found
 
+    def _rows_by_post(self, label: str, first: str, last: str) -> dict[str, list[tuple[str, str | None, str | None, str | None]]]:
+        """post -> [(node, person, node[first], node[last]), …] in node order, for the nodes with ``label``
+        (tenures, 分工 entries): their OF_POST post and HELD_BY person, from their own edges."""
+        rows: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
+        nodes = self.nodes
+        for x, e in self.own_edges(label, (R.OF_POST, R.HELD_BY)):
+            posts = e.get(R.OF_POST)
+            if posts:
+                who, attrs = e.get(R.HELD_BY), nodes[x]
+                rows.setdefault(posts[0], []).append((x, who[0] if who else None, attrs.get(first), attrs.get(last)))
+        return rows
+
     def _tenure_table(self) -> Mapping[str, tuple[tuple[str, str | None, str | None, str | None], ...]]:
-        """post -> ((tenure, start, end, person), …) in start order (node order among equal starts)."""
-        table = self._tenure_spans
-        if table is None:
-            rows: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
-            nodes = self.nodes
-            for t, e in self.own_edges("Tenure", (R.OF_POST, R.HELD_BY)):
-                posts = e.get(R.OF_POST)
-                if posts:
-                    a, person = nodes[t], e.get(R.HELD_BY)
-                    rows.setdefault(posts[0], []).append((t, a.get("start"), a.get("end"), person[0] if person else None))
-            table = self._tenure_spans = {p: tuple(sorted(r, key=lambda x: x[1] or "")) for p, r in rows.items()}
-        return table
+        """post -> ((tenure, holder, start, end), …) in start order (node order among equal starts)."""
+        if self._tenure_spans is None:
+            rows = self._rows_by_post("Tenure", "start", "end")
+            self._tenure_spans = {p: tuple(sorted(r, key=lambda x: x[2] or "")) for p, r in rows.items()}
+        return self._tenure_spans
 
     def holdings(self, post: str, p_start: str, p_end: str) -> list[tuple[str, str | None]]:
         """(tenure, holder) of the post's tenures overlapping the period, in start order."""
-        return [(t, person) for t, start, end, person in self._tenure_table().get(post, ()) if overlaps(start, end, p_start, p_end)]
+        return [(t, person) for t, person, start, end in self._tenure_table().get(post, ()) if overlaps(start, end, p_start, p_end)]
 
     def holders(self, post: str, p_start: str, p_end: str) -> list[str]:
         """Tenure ids of the post overlapping the period."""
-        return [t for t, start, end, _ in self._tenure_table().get(post, ()) if overlaps(start, end, p_start, p_end)]
+        return [t for t, _, start, end in self._tenure_table().get(post, ()) if overlaps(start, end, p_start, p_end)]
 
     def _assignment_table(self) -> Mapping[str, tuple[tuple[str, str | None, str | None, str | None], ...]]:
         """post -> ((分工 entry, person named, valid from, valid to), …) by entry id."""
-        table = self._assignment_rows
-        if table is None:
-            rows: dict[str, list[tuple[str, str | None, str | None, str | None]]] = {}
-            nodes = self.nodes
-            for a, e in self.own_edges("LeadershipAssignment", (R.OF_POST, R.HELD_BY)):
-                posts = e.get(R.OF_POST)
-                if posts:
-                    who, attrs = e.get(R.HELD_BY), nodes[a]
-                    rows.setdefault(posts[0], []).append((a, who[0] if who else None, attrs.get("valid_from"), attrs.get("valid_to")))
-            table = self._assignment_rows = {p: tuple(sorted(r)) for p, r in rows.items()}
-        return table
+        if self._assignment_rows is None:
+            rows = self._rows_by_post("LeadershipAssignment", "valid_from", "valid_to")
+            self._assignment_rows = {p: tuple(sorted(r)) for p, r in rows.items()}
+        return self._assignment_rows
 
     def assignments(self, post: str, person: str | None, p_start: str, p_end: str) -> list[str]:
         """分工 entries of a post (for this person, when the entry names one) in force during the period."""

@@ -83,7 +83,7 @@ def schema_statements(m: Model = default_model) -> list[str]:
     No library query looks anything up by date: each starts from an id and compares dates on the nodes
     it reaches. A date index only tempted the planner into a range scan over every tenure or 分工 entry
     (a plan that grows with the graph; ``tests/queries/test_anchoring.py`` caught it when plans were
-    re-made) and cost a sixth of a fresh load.
+    re-made), and every node created had to update it.
 
     Examples
     --------
@@ -200,7 +200,7 @@ class Neo4jStore:
 
         Without ``write`` the query runs as an auto-commit transaction in a read-access session, so
         the server itself refuses any write it contains; one round trip instead of a managed
-        transaction's three (begin, run, commit), which is a third of a short query's time. With
+        transaction's three (begin, run, commit), about 1 ms of a short query here. With
         ``write`` it runs in a managed write transaction (``session.execute_write``, retried on
         transient errors).
         """
