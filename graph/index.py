@@ -285,6 +285,10 @@ class GraphIndex:
             self._tenure_spans = {p: tuple(sorted(r, key=lambda x: x[2] or "")) for p, r in rows.items()}
         return self._tenure_spans
 
+    def tenure_rows(self, post: str) -> tuple[tuple[str, str | None, str | None, str | None], ...]:
+        """(tenure, holder, start, end) of every tenure of the post, in start order (a shared tuple)."""
+        return self._tenure_table().get(post, ())
+
     def holdings(self, post: str, p_start: str, p_end: str) -> list[tuple[str, str | None]]:
         """(tenure, holder) of the post's tenures overlapping the period, in start order."""
         return [(t, person) for t, person, start, end in self._tenure_table().get(post, ()) if overlaps(start, end, p_start, p_end)]

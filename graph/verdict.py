@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from graph.index import R as _index_R, GraphIndex, in_force, index_for
+from graph.index import R as _index_R, GraphIndex, in_force, index_for, overlaps
 from ontology.model import model as m
 
 __all__ = [
@@ -188,9 +188,54 @@ class _Ctx:
     end: str
     duty_cache: dict[str, tuple[list[DutyHit], list[str]]] = field(default_factory=dict)
     hits_cache: dict[str, tuple[list[DutyHit], list[DutyHit]]] = field(default_factory=dict)
+    facts: _Facts = field(default_factory=lambda: _Facts())
+    _candidates: list[str] | None = None
+    _candidate_set: frozenset[str] | None = None
 
     def in_period(self, valid_from: str | None, valid_to: str | None) -> bool:
         return in_force(valid_from, valid_to, self.start, self.end)
+
+    @property
+    def candidates(self) -> list[str]:
+        """:func:`_candidate_bodies`, computed once per trace or audit."""
+        if self._candidates is None:
+            self._candidates = self.idx.duty_bodies(self.closure, self.place)
+        return self._candidates
+
+    @property
+    def candidate_set(self) -> frozenset[str]:
+        if self._candidate_set is None:
+            self._candidate_set = frozenset(self.candidates)
+        return self._candidate_set
+
+
+class _Facts:
+    """What the engine derives from the graph alone (no incident, no dates), kept once per graph in
+    the index's memo: the same clause, post, tenure, 分工 entry or person is looked at by many traces
+    and audits. Every value is immutable (tuples, frozensets, frozen Evidence)."""
+
+    __slots__ = ("clause", "post", "body", "assignment", "person", "holder_row", "body_rows", "over", "chain")
+
+    def __init__(self) -> None:
+        # clause -> (matters on, None) until it meets an incident's matters, then
+        # (matters on, (number, valid from, valid to, scope, list category, role, sorted matters, evidence))
+        self.clause: dict[str, tuple[frozenset[str], tuple[Any, ...] | None]] = {}
+        self.post: dict[str, tuple[str, str, bool, Evidence, Evidence]] = {}  # see _post_facts
+        self.body: dict[str, tuple[str, Any, Any]] = {}  # body -> (name, kind, division level)
+        # 分工 entry -> (mode, bodies it covers, matters it names)
+        self.assignment: dict[str, tuple[Any, frozenset[str], frozenset[str]]] = {}
+        self.person: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # -> (decisions taken part in, failures)
+        self.holder_row: dict[str, tuple[tuple[tuple[str, Any], ...], Evidence]] = {}  # tenure -> fixed row part
+        self.body_rows: dict[str, tuple[tuple[str, tuple[tuple[str, Any, Any, Any], ...]], ...]] = {}  # body -> posts' tenures
+        self.over: dict[str, tuple[tuple[str, Any, Any, Any], ...]] = {}  # body -> 分工 entries over it (id, from, to, mode)
+        self.chain: dict[str, tuple[dict[str, str], ...]] = {}  # body -> chain_of_authority rows (never handed out)
+
+
+def _facts(idx: GraphIndex) -> _Facts:
+    hit = idx.memo.get(("verdict_facts",))
+    if hit is None:
+        hit = idx.memo[("verdict_facts",)] = _Facts()
+    return hit
 
 
 def _context(idx: GraphIndex, incident: str) -> _Ctx:
@@ -201,7 +246,8 @@ def _context(idx: GraphIndex, incident: str) -> _Ctx:
     place = idx.one(incident, R.OCCURRED_IN) or ""
     start = idx.attr(incident, "conduct_date")
     end = idx.attr(incident, "conduct_end") or start
-    return _Ctx(idx, incident, matters, closure, place, frozenset(idx.division_up(place)) if place else frozenset(), start, end)
+    places = frozenset(idx.division_up(place)) if place else frozenset()
+    return _Ctx(idx, incident, matters, closure, place, places, start, end, facts=_facts(idx))
 
 
 def _span(a: str | None, b: str | None) -> str:
@@ -232,8 +278,11 @@ def _tenure_evidence(idx: GraphIndex, tenure: str) -> Evidence:
     return hit
 
 
-def _tenure_evidence_uncached(idx: GraphIndex, tenure: str) -> Evidence:
-    person, post = idx.one(tenure, R.HELD_BY), idx.one(tenure, R.OF_POST)
+def _tenure_evidence_uncached(idx: GraphIndex, tenure: str, person: str | None = None, post: str | None = None) -> Evidence:
+    """The tenure's evidence; ``person`` and ``post`` when the caller already has them from the
+    tenure table (the tenure's own HELD_BY and OF_POST)."""
+    if post is None:
+        person, post = idx.one(tenure, R.HELD_BY), idx.one(tenure, R.OF_POST)
     return Evidence(
         kind="tenure",
         id=tenure,
@@ -242,6 +291,11 @@ def _tenure_evidence_uncached(idx: GraphIndex, tenure: str) -> Evidence:
         dates=_span(idx.attr(tenure, "start"), idx.attr(tenure, "end")),
         origin=idx.attr(tenure, "origin", ""),
     )
+
+
+def _tenure_evidence_from_row(idx: GraphIndex, tenure: str, person: str | None, post: str) -> Evidence:
+    hit = idx.memo[("tenure_evidence", tenure)] = _tenure_evidence_uncached(idx, tenure, person, post)
+    return hit
 
 
 def _assignment_evidence(idx: GraphIndex, a: str) -> Evidence:
@@ -300,30 +354,36 @@ def _duties(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
 
 def _duties_uncached(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
     idx = ctx.idx
+    known = ctx.facts.clause
     hits, rejected = [], []
     for clause in idx.clauses_of(body):
-        on = set(idx.clause_matters(clause))
+        fact = known.get(clause)
+        if fact is None:
+            fact = known[clause] = (frozenset(idx.clause_matters(clause)), None)
+        on, static = fact
         if not on & ctx.closure:
             continue
-        number = idx.attr(clause, "number", clause)
-        vf, vt = idx.clause_validity(clause)
+        if static is None:  # the rest of what the checks below read, once per clause
+            vf, vt = idx.clause_validity(clause)
+            static = (idx.attr(clause, "number", clause), vf, vt, tuple(idx.clause_scope(clause)), idx.attr(clause, "list_category"),
+                      idx.attr(clause, "role"), tuple(sorted(on)), _clause_evidence(idx, clause))
+            known[clause] = (on, static)
+        number, vf, vt, scope, category, role, matters, evidence = static
         if not ctx.in_period(vf, vt):
             when = f"valid until {vt}" if vt and vt < ctx.start else f"in force only from {vf}"
             rejected.append(f"clause {number} ({clause}) is {when}, outside the conduct period {ctx.start}–{ctx.end}")
             continue
-        scope = idx.clause_scope(clause)
         # the place lies within the scope, or (an incident spread over a township) the scope lies within the place
         if not any(s in ctx.places or ctx.place in idx.division_up(s) for s in scope):
             rejected.append(
                 f"clause {number} ({clause}) covers {'、'.join(idx.name(s) for s in scope)}, not {idx.name(ctx.place)}"
             )
             continue
-        if idx.attr(clause, "list_category") == "withdrawn":
+        if category == "withdrawn":
             rejected.append(f"item {number} ({clause}) was taken back by the department (上级部门收回事项)")
             continue
-        role = idx.attr(clause, "role")
-        limited = role in LIMITED_ROLES or idx.attr(clause, "list_category") == "assisting"
-        hits.append(DutyHit(clause, body, idx.name(body), role, limited, _clause_evidence(idx, clause), tuple(sorted(on))))
+        limited = role in LIMITED_ROLES or category == "assisting"
+        hits.append(DutyHit(clause, body, idx.name(body), role, limited, evidence, matters))
     return hits, rejected
 
 
@@ -335,7 +395,7 @@ def _candidate_bodies(ctx: _Ctx) -> list[str]:
     test in :func:`_duties`), and both callers skip bodies without one, so leaving them out changes
     no result.
     """
-    return ctx.idx.duty_bodies(ctx.closure, ctx.place)
+    return list(ctx.candidates)
 
 
 def _decisions(ctx: _Ctx) -> list[str]:
@@ -394,8 +454,12 @@ def _same_matter(ctx: _Ctx, assigned: Iterable[str], clause_matters: Iterable[st
 
     A 分工 on 土地 must not cover an air-pollution clause just because the incident has both matters.
     """
-    assigned, clause_matters = set(assigned), set(clause_matters)
-    return any(ctx.idx.matter_up(x) & assigned and ctx.idx.matter_up(x) & clause_matters for x in ctx.matters)
+    if not isinstance(assigned, (set, frozenset)):
+        assigned = set(assigned)
+    if not isinstance(clause_matters, (set, frozenset)):
+        clause_matters = set(clause_matters)
+    matter_up = ctx.idx.matter_up
+    return any(matter_up(x) & assigned and matter_up(x) & clause_matters for x in ctx.matters)
 
 
 def _kinds_of(hits: Iterable[DutyHit]) -> set[str]:
@@ -406,14 +470,16 @@ def _stronger(a: str | None, b: str | None) -> str | None:
     return a if DEGREE_RANK[a] >= DEGREE_RANK[b] else b
 
 
-def _post_facts(idx: GraphIndex, post: str) -> tuple[str, str, bool, Evidence, Evidence]:
+def _post_facts(idx: GraphIndex, post: str, body: str | None = None) -> tuple[str, str, bool, Evidence, Evidence]:
     """(body, top body, principal?, unit-post relation, principal relation) of a post: the same in
-    every trace and audit that asks, so kept in the index's memo (evidence is immutable)."""
-    key = ("post_facts", post)
-    hit = idx.memo.get(key)
+    every trace and audit that asks, so kept once per graph (evidence is immutable). ``body``, when
+    given, is the post's POST_IN body, which the caller has already looked up."""
+    known = _facts(idx).post
+    hit = known.get(post)
     if hit is None:
-        body = idx.one(post, R.POST_IN)
-        hit = idx.memo[key] = (
+        if body is None:
+            body = idx.one(post, R.POST_IN)
+        hit = known[post] = (
             body,
             idx.top_body(body),
             bool(idx.attr(post, "principal")),
@@ -423,15 +489,38 @@ def _post_facts(idx: GraphIndex, post: str) -> tuple[str, str, bool, Evidence, E
     return hit
 
 
-def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
-    """How a person in a post is tied to the incident's duties (see docs/verdicts.md)."""
+def _assignment_facts(ctx: _Ctx, a: str) -> tuple[Any, frozenset[str], frozenset[str]]:
+    """(mode, bodies covered, matters named) of a 分工 entry."""
+    known = ctx.facts.assignment
+    hit = known.get(a)
+    if hit is None:
+        idx = ctx.idx
+        hit = known[a] = (idx.attr(a, "mode"), frozenset(idx.many(a, R.OVER_BODY)), frozenset(idx.many(a, R.ON_MATTER)))
+    return hit
+
+
+def _person_facts(ctx: _Ctx, person: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(decisions the person took part in, failures recorded against the person)."""
+    known = ctx.facts.person
+    hit = known.get(person)
+    if hit is None:
+        idx = ctx.idx
+        hit = known[person] = (tuple(idx.back_of(person, R.PARTICIPANT, "Decision")), tuple(idx.back_of(person, R.BY_PERSON, "Failure")))
+    return hit
+
+
+def _personal_link(ctx: _Ctx, person: str, post: str, body: str | None = None) -> _Link:
+    """How a person in a post is tied to the incident's duties (see docs/verdicts.md); ``body`` when the
+    caller knows the post's body (a post is in exactly one)."""
     idx = ctx.idx
-    body, top, principal, unit_relation, principal_relation = _post_facts(idx, post)
+    body, top, principal, unit_relation, principal_relation = ctx.facts.post.get(post) or _post_facts(idx, post, body)
     cached = ctx.hits_cache.get(body)
     if cached is None:  # the same for every holder of every post of the body
         body_hits, _ = _duties(ctx, body)
-        unit_hits = {u: _duties(ctx, u)[0] for u in idx.units(top)} if body == top else {}
-        cached = ctx.hits_cache[body] = (body_hits, body_hits + [h for hs in unit_hits.values() for h in hs])
+        # a unit outside the candidate bodies has no applicable clause (see _candidate_bodies)
+        candidates = ctx.candidate_set
+        unit_hits = [h for u in idx.units(top) if u in candidates for h in _duties(ctx, u)[0]] if body == top else []
+        cached = ctx.hits_cache[body] = (body_hits, body_hits + unit_hits)
     body_hits, all_hits = cached
     degree: str | None = None
     kinds: set[str] = set()
@@ -448,11 +537,9 @@ def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
         used += all_hits
         evidence.append(principal_relation)
     for a in idx.assignments(post, person, ctx.start, ctx.end):
-        mode = idx.attr(a, "mode")
+        mode, covered_bodies, assigned_matters = _assignment_facts(ctx, a)
         if mode not in LEADING_MODES:
             continue
-        covered_bodies = set(idx.many(a, R.OVER_BODY))
-        assigned_matters = idx.many(a, R.ON_MATTER)
         covered = [h for h in all_hits if h.body in covered_bodies or _same_matter(ctx, assigned_matters, h.matters)]
         if covered:
             degree = _stronger(LEADING_MODES[mode], degree)
@@ -460,7 +547,8 @@ def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
             used += covered
             evidence.append(_assignment_evidence(idx, a))
     exemption = []
-    for d in idx.back_of(person, R.PARTICIPANT, "Decision"):
+    decisions, failures = _person_facts(ctx, person)
+    for d in decisions:
         if not set(idx.many(d, R.ON_MATTER)) & ctx.closure:
             continue
         if (idx.attr(d, "date") or "") > ctx.end:
@@ -470,7 +558,7 @@ def _personal_link(ctx: _Ctx, person: str, post: str) -> _Link:
         evidence.append(_simple_evidence(idx, d, "decision"))
         if idx.attr(d, "documented") is False:
             exemption.append("undocumented_decision")
-    for f in idx.back_of(person, R.BY_PERSON, "Failure"):
+    for f in failures:
         if idx.one(f, R.ABOUT_INCIDENT) == ctx.incident and idx.attr(f, "causal", True) and all_hits:
             degree = _stronger("direct", degree)
             kinds.add("execution")
@@ -508,12 +596,17 @@ def chain_of_authority(g: nx.MultiDiGraph, start: str) -> list[dict[str, str]]:
     >>> [(r["from"], r["relation"], r["to"]) for r in chain_of_authority(g, "eco_branch")]
     [('eco_branch', 'VERTICALLY_MANAGED_BY', 'city_eco'), ('eco_branch', 'SUB_ORGANIZATION_OF', 'city_eco'), ('city_eco', 'LED_BY', 'city_gov')]
     """
-    idx = index_for(g)
-    cached = idx.memo.get(("chain_of_authority", start))
-    if cached is None:
-        # a trace asks for the chain above each of its bodies, and they share most of it
-        cached = idx.memo[("chain_of_authority", start)] = _chain_rows(idx, start)
-    return [dict(row) for row in cached]
+    return [dict(row) for row in _chain_cached(index_for(g), start)]
+
+
+def _chain_cached(idx: GraphIndex, start: str) -> tuple[dict[str, str], ...]:
+    """:func:`chain_of_authority`'s rows, kept once per graph (a trace asks for the chain above each of
+    its bodies, and they share most of it); callers copy a row before handing it out."""
+    known = _facts(idx).chain
+    hit = known.get(start)
+    if hit is None:
+        hit = known[start] = tuple(_chain_rows(idx, start))
+    return hit
 
 
 def _chain_rows(idx: GraphIndex, start: str) -> list[dict[str, str]]:
@@ -524,8 +617,9 @@ def _chain_rows(idx: GraphIndex, start: str) -> list[dict[str, str]]:
         depth += 1
         nxt = []
         for body in frontier:
+            out = idx.out[body]
             for rel in UPWARD:
-                for up in idx.many(body, rel):
+                for up in out.get(rel, ()):
                     rows.append({"from": body, "relation": rel, "to": up, "to_name": idx.name(up), "depth": str(depth)})
                     if up not in seen:
                         seen.add(up)
@@ -537,14 +631,20 @@ def _chain_rows(idx: GraphIndex, start: str) -> list[dict[str, str]]:
 def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
     idx = ctx.idx
     rows = []
-    memo = idx.memo
-    for post in idx.posts_of(body):
-        for t, person in idx.holdings(post, ctx.start, ctx.end):
-            link = _personal_link(ctx, person, post)
-            key = ("holder_row", t, post)
-            fixed = memo.get(key)
-            if fixed is None:  # what does not depend on the incident, once per tenure
-                fixed = memo[key] = (
+    facts = ctx.facts
+    posts = facts.body_rows.get(body)
+    if posts is None:  # the body's posts and their tenures (tenure, holder, start, end), once per body
+        posts = facts.body_rows[body] = tuple((post, idx.tenure_rows(post)) for post in idx.posts_of(body))
+    fixed_rows = facts.holder_row
+    p_start, p_end = ctx.start, ctx.end
+    for post, tenures in posts:
+        for t, person, start, end in tenures:
+            if not overlaps(start, end, p_start, p_end):
+                continue
+            link = _personal_link(ctx, person, post, body)
+            fixed = fixed_rows.get(t)
+            if fixed is None:  # what does not depend on the incident, once per tenure (a tenure has one post)
+                fixed = fixed_rows[t] = (
                     (
                         ("post", post),
                         ("post_name", idx.name(post)),
@@ -552,9 +652,9 @@ def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
                         ("leading", bool(idx.attr(post, "leading", True))),
                         ("person", person),
                         ("person_name", idx.name(person)),
-                        ("tenure", _span(idx.attr(t, "start"), idx.attr(t, "end"))),
+                        ("tenure", _span(start, end)),
                     ),
-                    _tenure_evidence(idx, t),
+                    idx.memo.get(("tenure_evidence", t)) or _tenure_evidence_from_row(idx, t, person, post),
                 )
             row = dict(fixed[0])
             row["degree"] = link.degree
@@ -562,6 +662,28 @@ def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
             row["evidence"] = [_evidence_dict(fixed[1]), *[_evidence_dict(e) for e in link.evidence]]
             rows.append(row)
     return rows
+
+
+def _body_facts(ctx: _Ctx, body: str) -> tuple[str, Any, Any]:
+    known = ctx.facts.body
+    hit = known.get(body)
+    if hit is None:
+        idx = ctx.idx
+        hit = known[body] = (idx.name(body), idx.attr(body, "kind"), idx.division_level(idx.body_division(body)))
+    return hit
+
+
+def _over(ctx: _Ctx, body: str) -> list[tuple[str, Any]]:
+    """(分工 entry, mode) of the entries covering a body or unit during the period, by id
+    (:meth:`GraphIndex.assignments_over`)."""
+    known = ctx.facts.over
+    rows = known.get(body)
+    if rows is None:
+        idx = ctx.idx
+        rows = known[body] = tuple(
+            (a, idx.attr(a, "valid_from"), idx.attr(a, "valid_to"), idx.attr(a, "mode")) for a in sorted(idx.back(body, R.OVER_BODY))
+        )
+    return [(a, mode) for a, vf, vt, mode in rows if in_force(vf, vt, ctx.start, ctx.end)]
 
 
 def trace(g: nx.MultiDiGraph, incident: str) -> Trace:
@@ -587,15 +709,16 @@ def trace(g: nx.MultiDiGraph, incident: str) -> Trace:
         roles = sorted({h.role for h in hits})
         holders = _holder_rows(ctx, body)
         in_charge = []
-        for a in idx.assignments_over(body, ctx.start, ctx.end):
-            if idx.attr(a, "mode") in LEADING_MODES or idx.attr(a, "mode") == "liaison":
+        for a, mode in _over(ctx, body):
+            if mode in LEADING_MODES or mode == "liaison":
                 in_charge.append(_evidence_dict(_assignment_evidence(idx, a)))
+        name, kind, level = _body_facts(ctx, body)
         bodies.append(
             {
                 "body": body,
-                "name": idx.name(body),
-                "kind": idx.attr(body, "kind"),
-                "level": idx.division_level(idx.body_division(body)),
+                "name": name,
+                "kind": kind,
+                "level": level,
                 "roles": roles,
                 "responsible": bool(set(roles) & RESPONSIBLE_ROLES and any(not h.limited for h in hits)),
                 "limited": all(h.limited for h in hits),
@@ -610,7 +733,7 @@ def trace(g: nx.MultiDiGraph, incident: str) -> Trace:
                 people.setdefault(row["person"], []).append({"body": body, **{k: row[k] for k in ("post", "post_name", "degree", "kinds")}})
     upward, seen = [], set()
     for b in bodies:
-        for row in chain_of_authority(g, b["body"]):
+        for row in _chain_cached(idx, b["body"]):
             key = (row["from"], row["relation"], row["to"])
             if key in seen:
                 continue
