@@ -172,17 +172,22 @@ class GraphIndex:
                 # a rare label (decisions, failures) or a hub (a matter) with far more sources than the
                 # label has nodes: look the label's nodes up in a table built once from their own edges
                 # (node order, as inc lists), instead of filling the adjacency of every node asked about
-                table = self._back_tables.get((rel, label))
-                if table is None:
-                    table = self._back_tables[(rel, label)] = defaultdict(list)
-                    for x in few:
-                        for t in self.out[x].get(rel, ()):
-                            table[t].append(x)
-                hit = self._back_of[key] = list(table.get(nid, ()))
+                hit = self._back_of[key] = list(self.back_table(rel, label).get(nid, ()))
             else:
                 nodes = self.nodes
                 hit = self._back_of[key] = [x for x in self.inc[nid].get(rel, ()) if nodes[x][LABEL] == label]
         return list(hit)
+
+    def back_table(self, rel: str, label: str) -> Mapping[str, list[str]]:
+        """target -> [sources with ``label`` over ``rel``] in node order, for every target, built once
+        from the label's own edges (what :meth:`back_of` gives one target at a time; do not modify)."""
+        table = self._back_tables.get((rel, label))
+        if table is None:
+            table = self._back_tables[(rel, label)] = defaultdict(list)
+            for x in self.by_label.get(label, ()):
+                for t in self.out[x].get(rel, ()):
+                    table[t].append(x)
+        return table
 
     def name(self, nid: str | None) -> str:
         if nid is None or nid not in self.nodes:

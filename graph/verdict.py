@@ -7,7 +7,7 @@ The rules are written out in docs/verdicts.md.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
@@ -214,17 +214,18 @@ class _Facts:
     the index's memo: the same clause, post, tenure, 分工 entry or person is looked at by many traces
     and audits. Every value is immutable (tuples, frozensets, frozen Evidence)."""
 
-    __slots__ = ("clause", "post", "body", "assignment", "person", "holder_row", "body_rows", "over", "chain")
+    __slots__ = ("clause", "post", "body", "assignment", "decisions", "failures", "holder_row", "body_rows", "over", "chain")
 
     def __init__(self) -> None:
         # clause -> (matters on, None) until it meets an incident's matters, then
         # (matters on, (number, valid from, valid to, scope, list category, role, sorted matters, evidence))
         self.clause: dict[str, tuple[frozenset[str], tuple[Any, ...] | None]] = {}
-        self.post: dict[str, tuple[str, str, bool, Evidence, Evidence]] = {}  # see _post_facts
+        self.post: dict[str, tuple[str, str, bool]] = {}  # see _post_facts
         self.body: dict[str, tuple[str, Any, Any]] = {}  # body -> (name, kind, division level)
         # 分工 entry -> (mode, bodies it covers, matters it names)
         self.assignment: dict[str, tuple[Any, frozenset[str], frozenset[str]]] = {}
-        self.person: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # -> (decisions taken part in, failures)
+        self.decisions: Mapping[str, list[str]] = {}  # person -> decisions taken part in (set by _facts)
+        self.failures: Mapping[str, list[str]] = {}  # person -> failures recorded against the person
         self.holder_row: dict[str, tuple[tuple[tuple[str, Any], ...], Evidence]] = {}  # tenure -> fixed row part
         self.body_rows: dict[str, tuple[tuple[str, tuple[tuple[str, Any, Any, Any], ...]], ...]] = {}  # body -> posts' tenures
         self.over: dict[str, tuple[tuple[str, Any, Any, Any], ...]] = {}  # body -> 分工 entries over it (id, from, to, mode)
@@ -235,6 +236,9 @@ def _facts(idx: GraphIndex) -> _Facts:
     hit = idx.memo.get(("verdict_facts",))
     if hit is None:
         hit = idx.memo[("verdict_facts",)] = _Facts()
+        # the few decisions and failures, by person: one table each, instead of a lookup per holder
+        hit.decisions = idx.back_table(R.PARTICIPANT, "Decision")
+        hit.failures = idx.back_table(R.BY_PERSON, "Failure")
     return hit
 
 
@@ -470,22 +474,27 @@ def _stronger(a: str | None, b: str | None) -> str | None:
     return a if DEGREE_RANK[a] >= DEGREE_RANK[b] else b
 
 
-def _post_facts(idx: GraphIndex, post: str, body: str | None = None) -> tuple[str, str, bool, Evidence, Evidence]:
-    """(body, top body, principal?, unit-post relation, principal relation) of a post: the same in
-    every trace and audit that asks, so kept once per graph (evidence is immutable). ``body``, when
-    given, is the post's POST_IN body, which the caller has already looked up."""
+def _post_facts(idx: GraphIndex, post: str, body: str | None = None) -> tuple[str, str, bool]:
+    """(body, top body, principal?) of a post: the same in every trace and audit that asks, so kept
+    once per graph. ``body``, when given, is the post's POST_IN body, which the caller has already
+    looked up."""
     known = _facts(idx).post
     hit = known.get(post)
     if hit is None:
         if body is None:
             body = idx.one(post, R.POST_IN)
-        hit = known[post] = (
-            body,
-            idx.top_body(body),
-            bool(idx.attr(post, "principal")),
-            Evidence("relation", post, f"{idx.name(post)} 属 {idx.name(body)}(承担该职责的内设机构)"),
-            Evidence("relation", post, f"{idx.name(post)} 是 {idx.name(body)} 主要负责人"),
-        )
+        hit = known[post] = (body, idx.top_body(body), bool(idx.attr(post, "principal")))
+    return hit
+
+
+def _relation_evidence(idx: GraphIndex, post: str, body: str, principal: bool) -> Evidence:
+    """The post's relation to its body, as evidence: the unit post that carries a duty out, or the
+    body's principal post (kept once per graph; most posts never need either)."""
+    key = ("relation_evidence", post, principal)
+    hit = idx.memo.get(key)
+    if hit is None:
+        summary = f"{idx.name(post)} 是 {idx.name(body)} 主要负责人" if principal else f"{idx.name(post)} 属 {idx.name(body)}(承担该职责的内设机构)"
+        hit = idx.memo[key] = Evidence("relation", post, summary)
     return hit
 
 
@@ -499,21 +508,17 @@ def _assignment_facts(ctx: _Ctx, a: str) -> tuple[Any, frozenset[str], frozenset
     return hit
 
 
-def _person_facts(ctx: _Ctx, person: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(decisions the person took part in, failures recorded against the person)."""
-    known = ctx.facts.person
-    hit = known.get(person)
-    if hit is None:
-        idx = ctx.idx
-        hit = known[person] = (tuple(idx.back_of(person, R.PARTICIPANT, "Decision")), tuple(idx.back_of(person, R.BY_PERSON, "Failure")))
-    return hit
+def _person_facts(ctx: _Ctx, person: str) -> tuple[list[str], list[str]]:
+    """(decisions the person took part in, failures recorded against the person), in node order
+    (:meth:`GraphIndex.back_of`); the lists are the index's own and must not be modified."""
+    return ctx.facts.decisions.get(person, ()), ctx.facts.failures.get(person, ())
 
 
 def _personal_link(ctx: _Ctx, person: str, post: str, body: str | None = None) -> _Link:
     """How a person in a post is tied to the incident's duties (see docs/verdicts.md); ``body`` when the
     caller knows the post's body (a post is in exactly one)."""
     idx = ctx.idx
-    body, top, principal, unit_relation, principal_relation = ctx.facts.post.get(post) or _post_facts(idx, post, body)
+    body, top, principal = ctx.facts.post.get(post) or _post_facts(idx, post, body)
     cached = ctx.hits_cache.get(body)
     if cached is None:  # the same for every holder of every post of the body
         body_hits, _ = _duties(ctx, body)
@@ -530,12 +535,12 @@ def _personal_link(ctx: _Ctx, person: str, post: str, body: str | None = None) -
         degree = "direct"
         kinds.add("execution")  # the unit carries the duty out; supervising it is its leaders' part
         used += body_hits
-        evidence.append(unit_relation)
+        evidence.append(_relation_evidence(idx, post, body, False))
     if principal and all_hits:
         degree = _stronger("principal_leadership", degree)
         kinds |= _kinds_of(all_hits)
         used += all_hits
-        evidence.append(principal_relation)
+        evidence.append(_relation_evidence(idx, post, body, True))
     for a in idx.assignments(post, person, ctx.start, ctx.end):
         mode, covered_bodies, assigned_matters = _assignment_facts(ctx, a)
         if mode not in LEADING_MODES:
