@@ -191,6 +191,7 @@ class _Ctx:
     facts: _Facts = field(default_factory=lambda: _Facts())
     _candidates: list[str] | None = None
     _candidate_set: frozenset[str] | None = None
+    _matters_up: tuple[frozenset[str], ...] | None = None
 
     def in_period(self, valid_from: str | None, valid_to: str | None) -> bool:
         return in_force(valid_from, valid_to, self.start, self.end)
@@ -201,6 +202,13 @@ class _Ctx:
         if self._candidates is None:
             self._candidates = self.idx.duty_bodies(self.closure, self.place)
         return self._candidates
+
+    @property
+    def matters_up(self) -> tuple[frozenset[str], ...]:
+        """Each of the incident's own matters with its broader ones (:meth:`GraphIndex.matter_up`)."""
+        if self._matters_up is None:
+            self._matters_up = tuple(self.idx.matter_up(x) for x in self.matters)
+        return self._matters_up
 
     @property
     def candidate_set(self) -> frozenset[str]:
@@ -359,13 +367,15 @@ def _duties(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
 def _duties_uncached(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
     idx = ctx.idx
     known = ctx.facts.clause
+    closure = ctx.closure
     hits, rejected = [], []
+    body_name = None
     for clause in idx.clauses_of(body):
         fact = known.get(clause)
         if fact is None:
             fact = known[clause] = (frozenset(idx.clause_matters(clause)), None)
         on, static = fact
-        if not on & ctx.closure:
+        if on.isdisjoint(closure):
             continue
         if static is None:  # the rest of what the checks below read, once per clause
             vf, vt = idx.clause_validity(clause)
@@ -387,7 +397,9 @@ def _duties_uncached(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
             rejected.append(f"item {number} ({clause}) was taken back by the department (上级部门收回事项)")
             continue
         limited = role in LIMITED_ROLES or category == "assisting"
-        hits.append(DutyHit(clause, body, idx.name(body), role, limited, evidence, matters))
+        if body_name is None:
+            body_name = idx.name(body)
+        hits.append(DutyHit(clause, body, body_name, role, limited, evidence, matters))
     return hits, rejected
 
 
@@ -458,12 +470,7 @@ def _same_matter(ctx: _Ctx, assigned: Iterable[str], clause_matters: Iterable[st
 
     A 分工 on 土地 must not cover an air-pollution clause just because the incident has both matters.
     """
-    if not isinstance(assigned, (set, frozenset)):
-        assigned = set(assigned)
-    if not isinstance(clause_matters, (set, frozenset)):
-        clause_matters = set(clause_matters)
-    matter_up = ctx.idx.matter_up
-    return any(matter_up(x) & assigned and matter_up(x) & clause_matters for x in ctx.matters)
+    return any(not up.isdisjoint(assigned) and not up.isdisjoint(clause_matters) for up in ctx.matters_up)
 
 
 def _kinds_of(hits: Iterable[DutyHit]) -> set[str]:
