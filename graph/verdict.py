@@ -234,7 +234,7 @@ class _Facts:
         self.assignment: dict[str, tuple[Any, frozenset[str], frozenset[str]]] = {}
         self.decisions: Mapping[str, list[str]] = {}  # person -> decisions taken part in (set by _facts)
         self.failures: Mapping[str, list[str]] = {}  # person -> failures recorded against the person
-        self.holder_row: dict[str, tuple[tuple[tuple[str, Any], ...], Evidence]] = {}  # tenure -> fixed row part
+        self.holder_row: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # tenure -> fixed row part, evidence
         self.body_rows: dict[str, tuple[tuple[str, tuple[tuple[str, Any, Any, Any], ...]], ...]] = {}  # body -> posts' tenures
         self.over: dict[str, tuple[tuple[str, Any, Any, Any], ...]] = {}  # body -> 分工 entries over it (id, from, to, mode)
         self.chain: dict[str, tuple[dict[str, str], ...]] = {}  # body -> chain_of_authority rows (never handed out)
@@ -290,11 +290,8 @@ def _tenure_evidence(idx: GraphIndex, tenure: str) -> Evidence:
     return hit
 
 
-def _tenure_evidence_uncached(idx: GraphIndex, tenure: str, person: str | None = None, post: str | None = None) -> Evidence:
-    """The tenure's evidence; ``person`` and ``post`` when the caller already has them from the
-    tenure table (the tenure's own HELD_BY and OF_POST)."""
-    if post is None:
-        person, post = idx.one(tenure, R.HELD_BY), idx.one(tenure, R.OF_POST)
+def _tenure_evidence_uncached(idx: GraphIndex, tenure: str) -> Evidence:
+    person, post = idx.one(tenure, R.HELD_BY), idx.one(tenure, R.OF_POST)
     return Evidence(
         kind="tenure",
         id=tenure,
@@ -303,11 +300,6 @@ def _tenure_evidence_uncached(idx: GraphIndex, tenure: str, person: str | None =
         dates=_span(idx.attr(tenure, "start"), idx.attr(tenure, "end")),
         origin=idx.attr(tenure, "origin", ""),
     )
-
-
-def _tenure_evidence_from_row(idx: GraphIndex, tenure: str, person: str | None, post: str) -> Evidence:
-    hit = idx.memo[("tenure_evidence", tenure)] = _tenure_evidence_uncached(idx, tenure, person, post)
-    return hit
 
 
 def _assignment_evidence(idx: GraphIndex, a: str) -> Evidence:
@@ -656,24 +648,36 @@ def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
             link = _personal_link(ctx, person, post, body)
             fixed = fixed_rows.get(t)
             if fixed is None:  # what does not depend on the incident, once per tenure (a tenure has one post)
-                fixed = fixed_rows[t] = (
-                    (
-                        ("post", post),
-                        ("post_name", idx.name(post)),
-                        ("principal", bool(idx.attr(post, "principal"))),
-                        ("leading", bool(idx.attr(post, "leading", True))),
-                        ("person", person),
-                        ("person_name", idx.name(person)),
-                        ("tenure", _span(start, end)),
-                    ),
-                    idx.memo.get(("tenure_evidence", t)) or _tenure_evidence_from_row(idx, t, person, post),
-                )
-            row = dict(fixed[0])
+                fixed = fixed_rows[t] = _fixed_holder_row(idx, t, post, person, start, end)
+            row = fixed[0].copy()
             row["degree"] = link.degree
             row["kinds"] = sorted(link.kinds)
-            row["evidence"] = [_evidence_dict(fixed[1]), *[_evidence_dict(e) for e in link.evidence]]
+            row["evidence"] = [fixed[1].copy(), *[_evidence_dict(e) for e in link.evidence]]
             rows.append(row)
     return rows
+
+
+def _fixed_holder_row(idx: GraphIndex, t: str, post: str, person: str | None, start: str | None, end: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The part of a holder row that does not depend on the incident, and its tenure evidence as a
+    dict (callers copy both); the tenure's Evidence is kept for other callers as well."""
+    post_name, person_name, span = idx.name(post), idx.name(person), _span(start, end)
+    ev = idx.memo.get(("tenure_evidence", t))
+    if ev is None:  # as _tenure_evidence_uncached, from what the tenure table already holds
+        a = idx.nodes[t]
+        ev = idx.memo[("tenure_evidence", t)] = Evidence(
+            "tenure", t, f"{person_name} 任 {post_name}", a.get("source", "") or "", span, a.get("origin", "")
+        )
+    pa = idx.nodes[post]
+    row = {
+        "post": post,
+        "post_name": post_name,
+        "principal": bool(pa.get("principal")),
+        "leading": bool(pa.get("leading", True)),
+        "person": person,
+        "person_name": person_name,
+        "tenure": span,
+    }
+    return row, _evidence_dict(ev)
 
 
 def _body_facts(ctx: _Ctx, body: str) -> tuple[str, Any, Any]:
