@@ -63,3 +63,14 @@ def test_workload_is_the_same_from_records_and_from_either_graph(tmp_path):
     assert len(first["incidents"]) == 50 and first["parties"] and first["big_cases"]
     for w in works[1:]:
         assert vars(w) == first
+
+
+def test_summary_shows_a_warm_up_by_fifths_of_the_calls():
+    from benchmarks.bench import _summary
+
+    # 100 calls: the first twenty slow (a warm-up), the rest fast
+    samples = [0.050] * 20 + [0.002] * 80
+    s = _summary(samples)
+    assert s["n"] == 100 and s["p95"] == 50.0 and s["median"] == 2.0
+    assert s["p95_by_fifth"] == [50.0, 2.0, 2.0, 2.0, 2.0]
+    assert "p95_by_fifth" not in _summary([0.001] * 10)  # too few calls to split
