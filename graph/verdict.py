@@ -220,7 +220,9 @@ class _Ctx:
 class _Facts:
     """What the engine derives from the graph alone (no incident, no dates), kept once per graph in
     the index's memo: the same clause, post, tenure, 分工 entry or person is looked at by many traces
-    and audits. Every value is immutable (tuples, frozensets, frozen Evidence)."""
+    and audits. Nothing here is modified once built: values are tuples, frozensets and frozen
+    Evidence, or dicts and lists that callers copy (holder rows) or only read (chain rows, the
+    index's decision and failure tables) before anything is handed out."""
 
     __slots__ = ("clause", "post", "body", "assignment", "decisions", "failures", "holder_row", "body_rows", "over", "chain")
 
