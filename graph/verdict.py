@@ -186,9 +186,9 @@ class _Ctx:
     places: frozenset[str]
     start: str
     end: str
+    facts: _Facts  # the graph's, from _facts(idx)
     duty_cache: dict[str, tuple[list[DutyHit], list[str]]] = field(default_factory=dict)
     hits_cache: dict[str, tuple[list[DutyHit], list[DutyHit]]] = field(default_factory=dict)
-    facts: _Facts = field(default_factory=lambda: _Facts())
     _candidates: list[str] | None = None
     _candidate_set: frozenset[str] | None = None
     _matters_up: tuple[frozenset[str], ...] | None = None
@@ -224,7 +224,7 @@ class _Facts:
     Evidence, or dicts and lists that callers copy (holder rows) or only read (chain rows, the
     index's decision and failure tables) before anything is handed out."""
 
-    __slots__ = ("clause", "post", "body", "assignment", "decisions", "failures", "holder_row", "body_rows", "over", "chain")
+    __slots__ = ("clause", "post", "body", "assignment", "decisions", "failures", "holder_row", "body_rows", "chain", "evidence")
 
     def __init__(self) -> None:
         # clause -> (matters on, None) until it meets an incident's matters, then
@@ -238,8 +238,9 @@ class _Facts:
         self.failures: Mapping[str, list[str]] = {}  # person -> failures recorded against the person
         self.holder_row: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # tenure -> fixed row part, evidence
         self.body_rows: dict[str, tuple[tuple[str, tuple[tuple[str, Any, Any, Any], ...]], ...]] = {}  # body -> posts' tenures
-        self.over: dict[str, tuple[tuple[str, Any, Any, Any], ...]] = {}  # body -> 分工 entries over it (id, from, to, mode)
         self.chain: dict[str, tuple[dict[str, str], ...]] = {}  # body -> chain_of_authority rows (never handed out)
+        # (kind, id[, principal]) -> the Evidence of a tenure, 分工 entry or post relation
+        self.evidence: dict[tuple[Any, ...], Evidence] = {}
 
 
 def _facts(idx: GraphIndex) -> _Facts:
@@ -261,7 +262,7 @@ def _context(idx: GraphIndex, incident: str) -> _Ctx:
     start = idx.attr(incident, "conduct_date")
     end = idx.attr(incident, "conduct_end") or start
     places = frozenset(idx.division_up(place)) if place else frozenset()
-    return _Ctx(idx, incident, matters, closure, place, places, start, end, facts=_facts(idx))
+    return _Ctx(idx, incident, matters, closure, place, places, start, end, _facts(idx))
 
 
 def _span(a: str | None, b: str | None) -> str:
@@ -284,16 +285,21 @@ def _clause_evidence(idx: GraphIndex, clause: str) -> Evidence:
     )
 
 
-def _tenure_evidence(idx: GraphIndex, tenure: str) -> Evidence:
-    key = ("tenure_evidence", tenure)
-    hit = idx.memo.get(key)
-    if hit is None:  # evidence is immutable and a tenure is cited by every trace over its holder
-        hit = idx.memo[key] = _tenure_evidence_uncached(idx, tenure)
+def _tenure_evidence(idx: GraphIndex, tenure: str, person: str | None = None, post: str | None = None) -> Evidence:
+    """The tenure's evidence, kept once per graph (a tenure is cited by every trace over its holder).
+    ``person`` and ``post``, when the caller has them from the tenure table, are the tenure's own
+    HELD_BY and OF_POST, so they need not be looked up."""
+    known = _facts(idx).evidence
+    key = ("tenure", tenure)
+    hit = known.get(key)
+    if hit is None:
+        if post is None:
+            person, post = idx.one(tenure, R.HELD_BY), idx.one(tenure, R.OF_POST)
+        hit = known[key] = _tenure_evidence_uncached(idx, tenure, person, post)
     return hit
 
 
-def _tenure_evidence_uncached(idx: GraphIndex, tenure: str) -> Evidence:
-    person, post = idx.one(tenure, R.HELD_BY), idx.one(tenure, R.OF_POST)
+def _tenure_evidence_uncached(idx: GraphIndex, tenure: str, person: str | None, post: str | None) -> Evidence:
     return Evidence(
         kind="tenure",
         id=tenure,
@@ -305,10 +311,11 @@ def _tenure_evidence_uncached(idx: GraphIndex, tenure: str) -> Evidence:
 
 
 def _assignment_evidence(idx: GraphIndex, a: str) -> Evidence:
-    key = ("assignment_evidence", a)
-    hit = idx.memo.get(key)
+    known = _facts(idx).evidence
+    key = ("assignment", a)
+    hit = known.get(key)
     if hit is None:
-        hit = idx.memo[key] = _assignment_evidence_uncached(idx, a)
+        hit = known[key] = _assignment_evidence_uncached(idx, a)
     return hit
 
 
@@ -491,11 +498,12 @@ def _post_facts(idx: GraphIndex, post: str, body: str | None = None) -> tuple[st
 def _relation_evidence(idx: GraphIndex, post: str, body: str, principal: bool) -> Evidence:
     """The post's relation to its body, as evidence: the unit post that carries a duty out, or the
     body's principal post (kept once per graph; most posts never need either)."""
-    key = ("relation_evidence", post, principal)
-    hit = idx.memo.get(key)
+    known = _facts(idx).evidence
+    key = ("relation", post, principal)
+    hit = known.get(key)
     if hit is None:
         summary = f"{idx.name(post)} 是 {idx.name(body)} 主要负责人" if principal else f"{idx.name(post)} 属 {idx.name(body)}(承担该职责的内设机构)"
-        hit = idx.memo[key] = Evidence("relation", post, summary)
+        hit = known[key] = Evidence("relation", post, summary)
     return hit
 
 
@@ -661,25 +669,18 @@ def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
 
 def _fixed_holder_row(idx: GraphIndex, t: str, post: str, person: str | None, start: str | None, end: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The part of a holder row that does not depend on the incident, and its tenure evidence as a
-    dict (callers copy both); the tenure's Evidence is kept for other callers as well."""
-    post_name, person_name, span = idx.name(post), idx.name(person), _span(start, end)
-    ev = idx.memo.get(("tenure_evidence", t))
-    if ev is None:  # as _tenure_evidence_uncached, from what the tenure table already holds
-        a = idx.nodes[t]
-        ev = idx.memo[("tenure_evidence", t)] = Evidence(
-            "tenure", t, f"{person_name} 任 {post_name}", a.get("source", "") or "", span, a.get("origin", "")
-        )
+    dict (callers copy both)."""
     pa = idx.nodes[post]
     row = {
         "post": post,
-        "post_name": post_name,
+        "post_name": idx.name(post),
         "principal": bool(pa.get("principal")),
         "leading": bool(pa.get("leading", True)),
         "person": person,
-        "person_name": person_name,
-        "tenure": span,
+        "person_name": idx.name(person),
+        "tenure": _span(start, end),
     }
-    return row, _evidence_dict(ev)
+    return row, _evidence_dict(_tenure_evidence(idx, t, person, post))
 
 
 def _body_facts(ctx: _Ctx, body: str) -> tuple[str, Any, Any]:
@@ -689,19 +690,6 @@ def _body_facts(ctx: _Ctx, body: str) -> tuple[str, Any, Any]:
         idx = ctx.idx
         hit = known[body] = (idx.name(body), idx.attr(body, "kind"), idx.division_level(idx.body_division(body)))
     return hit
-
-
-def _over(ctx: _Ctx, body: str) -> list[tuple[str, Any]]:
-    """(分工 entry, mode) of the entries covering a body or unit during the period, by id
-    (:meth:`GraphIndex.assignments_over`)."""
-    known = ctx.facts.over
-    rows = known.get(body)
-    if rows is None:
-        idx = ctx.idx
-        rows = known[body] = tuple(
-            (a, idx.attr(a, "valid_from"), idx.attr(a, "valid_to"), idx.attr(a, "mode")) for a in sorted(idx.back(body, R.OVER_BODY))
-        )
-    return [(a, mode) for a, vf, vt, mode in rows if in_force(vf, vt, ctx.start, ctx.end)]
 
 
 def trace(g: nx.MultiDiGraph, incident: str) -> Trace:
@@ -727,7 +715,8 @@ def trace(g: nx.MultiDiGraph, incident: str) -> Trace:
         roles = sorted({h.role for h in hits})
         holders = _holder_rows(ctx, body)
         in_charge = []
-        for a, mode in _over(ctx, body):
+        for a in idx.assignments_over(body, ctx.start, ctx.end):
+            mode = _assignment_facts(ctx, a)[0]
             if mode in LEADING_MODES or mode == "liaison":
                 in_charge.append(_evidence_dict(_assignment_evidence(idx, a)))
         name, kind, level = _body_facts(ctx, body)
