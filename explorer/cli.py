@@ -513,6 +513,7 @@ def bench(
     scale: list[str] = typer.Option(["county"], "--scale", help="county, city, province, nation (repeatable)."),
     store: list[str] = typer.Option(["networkx"], "--store", help="networkx, compact, ladybug or neo4j (repeatable)."),
     incidents: int = typer.Option(200, help="Random incidents timed per query kind."),
+    budget: float = typer.Option(120.0, help="Seconds of timed calls per query kind; a slower kind reports how many calls it timed."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Also write the figures as JSON."),
 ) -> None:
     """Benchmark load time, memory and query latency per scale and store (figures, not a test).
@@ -521,7 +522,7 @@ def bench(
     """
     from benchmarks.bench import format_table, run_bench
 
-    result = run_bench(scale, store, incidents=incidents, out_json=output)
+    result = run_bench(scale, store, incidents=incidents, out_json=output, budget_s=budget)
     sys.stdout.write(format_table(result) + "\n")
 
 

@@ -209,3 +209,18 @@ def test_compact_bad_bundle_names_the_problem(bad_bundle):
     r = run("trace", bad_bundle, "inc_x", "--compact")
     assert r.exit_code == 2 and "nothing was loaded" in r.stderr
     assert re.search(r"bad\.yaml:2: level: .*metropolis", r.stderr), r.stderr
+
+
+def test_bench_passes_its_budget_on(tmp_path, monkeypatch):
+    """``quanze bench --budget`` stops each query kind once that many seconds of calls are timed."""
+    import benchmarks.bench as bench
+
+    monkeypatch.setattr(bench, "DEFAULT_DATA", tmp_path / "data")
+    out = tmp_path / "bench.json"
+    r = run("bench", "--scale", "county", "--store", "networkx", "--incidents", "20", "--budget", "0.000001", "-o", out)
+    assert r.exit_code == 0, r.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["meta"]["budget_s_per_query_kind"] == 0.000001
+    latency = result["scales"]["county"]["stores"]["networkx"]["latency_ms"]
+    assert latency["trace"]["requested"] == 20 and latency["trace"]["n"] == 1  # stopped after the first call
+    assert "county" in r.stdout and "networkx" in r.stdout
