@@ -4,7 +4,7 @@
 //   each body reached, with the depth at which it is met (1 = the edges out of the start).
 // params: $start (string) id of a body, internal unit or post
 // engines: neo4j, ladybug
-// variants: ladybug (relationship type names: type(r) there is label(r))
+// variants: ladybug (type(r) there is label(r); shortest paths there instead of a walk over every trail)
 // returns: from_body, from_name, relation, to_body, to_name, depth
 MATCH (x:`Post`|`Organization`|`OrganizationalUnit`)
 WHERE x.id = $start
