@@ -12,7 +12,8 @@ rate this reports for the same counts on the same server. Usage::
     python -m benchmarks.neo4j_floor --bundle artifacts/bench-data/province-seed0 --rounds 2 -o floor.json
 
 Each round empties the database and creates everything again in the same server; the first round
-is what a freshly started server does, later ones show it with its code compiled.
+is what a freshly started server does, later ones show it with its code compiled. With ``--uri`` it
+refuses a database that holds anything, unless ``--wipe``.
 """
 
 from __future__ import annotations
@@ -118,11 +119,19 @@ def _parallel(driver: Any, jobs: list[tuple[str, dict]], workers: int) -> float:
 
 
 def run_floor(uri: str, nodes: Counter, edges: Counter, *, rounds: int = 1, lookup: str = "constraint",
-              batch: int = 20_000, workers: int = 2) -> list[dict[str, Any]]:
-    """Create the shape ``rounds`` times in the database at ``uri`` (emptied first); one result per round."""
+              batch: int = 20_000, workers: int = 2, wipe: bool = False) -> list[dict[str, Any]]:
+    """Create the shape ``rounds`` times in the database at ``uri``, emptying it before each round; one
+    result per round. A database that already holds nodes is refused unless ``wipe`` is set."""
     from neo4j import GraphDatabase
 
     driver = GraphDatabase.driver(uri, auth=None, notifications_min_severity="OFF")
+    if not wipe:
+        with driver.session() as s:
+            held = s.run("MATCH (n) RETURN count(n) AS c").single()["c"]
+        if held:
+            driver.close()
+            raise ValueError(f"the database at {uri} holds {held:,} nodes and the floor probe deletes everything in it; "
+                             "point it at an empty database or pass wipe=True (--wipe)")
     node_jobs = _node_statements(nodes, batch)
     total_nodes = sum(nodes.values())
     total_edges = sum(n for (r, s, t), n in edges.items() if nodes.get(s) and nodes.get(t))
@@ -165,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lookup", choices=("constraint", "internal"), default="constraint")
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--batch", type=int, default=20_000)
+    p.add_argument("--wipe", action="store_true", help="with --uri: empty a database that holds nodes (everything in it is deleted)")
     p.add_argument("-o", "--out", default=None, help="write the results as JSON here")
     args = p.parse_args(argv)
     nodes, edges = shape_of(args.bundle)
@@ -177,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         server = Neo4jServer(profile=args.profile)
         uri = server.start()
     try:
-        results = run_floor(uri, nodes, edges, rounds=args.rounds, lookup=args.lookup, batch=args.batch)
+        results = run_floor(uri, nodes, edges, rounds=args.rounds, lookup=args.lookup, batch=args.batch,
+                            wipe=args.wipe or server is not None)
     finally:
         if server is not None:
             server.stop()

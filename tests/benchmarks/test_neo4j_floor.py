@@ -18,7 +18,7 @@ def test_floor_creates_the_shape_on_real_neo4j(neo4j_uri, lookup):
     edges = Counter({("FLOOR_POST_IN", "FloorPost", "FloorBody"): 700, ("FLOOR_LED_BY", "FloorBody", "FloorBody"): 250})
     driver = GraphDatabase.driver(neo4j_uri, auth=None)
     try:
-        [result] = run_floor(neo4j_uri, nodes, edges, rounds=1, lookup=lookup, batch=100)
+        [result] = run_floor(neo4j_uri, nodes, edges, rounds=1, lookup=lookup, batch=100, wipe=True)
         assert (result["nodes"], result["relationships"]) == (1000, 950)
         assert result["rows_per_s"] > 0 and result["total_s"] >= result["nodes_s"]
         with driver.session() as s:
@@ -34,6 +34,25 @@ def test_floor_creates_the_shape_on_real_neo4j(neo4j_uri, lookup):
             for r in list(s.run("SHOW CONSTRAINTS YIELD name, labelsOrTypes RETURN name, labelsOrTypes")):
                 if any(label.startswith("Floor") for label in r["labelsOrTypes"]):
                     s.run(f"DROP CONSTRAINT `{r['name']}`").consume()
+        driver.close()
+
+
+def test_floor_refuses_a_database_that_holds_nodes(neo4j_uri):
+    from neo4j import GraphDatabase
+
+    driver = GraphDatabase.driver(neo4j_uri, auth=None)
+    try:
+        with driver.session() as s:
+            s.run("MATCH (n) DETACH DELETE n").consume()
+            s.run("CREATE (:FloorKeep {id: 'k1'}), (:FloorKeep {id: 'k2'})").consume()
+        with pytest.raises(ValueError, match="holds 2 nodes"):
+            run_floor(neo4j_uri, Counter({"FloorBody": 10}), Counter(), rounds=1)
+        with driver.session() as s:  # nothing was deleted or created
+            assert s.run("MATCH (n) RETURN collect(n.id) AS ids").single()["ids"] in (["k1", "k2"], ["k2", "k1"])
+            assert not s.run("SHOW CONSTRAINTS YIELD labelsOrTypes WHERE 'FloorBody' IN labelsOrTypes RETURN 1").data()
+    finally:
+        with driver.session() as s:
+            s.run("MATCH (n:FloorKeep) DELETE n").consume()
         driver.close()
 
 
