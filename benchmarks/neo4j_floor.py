@@ -27,6 +27,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from graph.stores import quote_name
+
 __all__ = ["shape_of", "run_floor", "main"]
 
 
@@ -42,10 +44,6 @@ def shape_of(bundle_dir: str | Path) -> tuple[Counter, Counter]:
     return nodes, edges
 
 
-def _ident(name: str) -> str:
-    return "`" + name.replace("`", "``") + "`"
-
-
 def _batches(n: int, batch: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + batch, n)) for lo in range(0, n, batch)]
 
@@ -54,7 +52,7 @@ def _node_statements(nodes: Counter, batch: int) -> list[tuple[str, dict]]:
     """One statement per batch of ``batch`` nodes (one transaction each, as the push does)."""
     return [
         (
-            f"UNWIND range($lo, $hi - 1) AS i CREATE (:{_ident(label)} {{id: $p + i, "
+            f"UNWIND range($lo, $hi - 1) AS i CREATE (:{quote_name(label)} {{id: $p + i, "
             f"origin: 'artifacts/bench-data/floor/rows.csv:' + i, name: '某某村村民委员会' + (i % 97), kind: 'kind' + (i % 7)}})",
             {"lo": lo, "hi": hi, "p": f"{label}_"},
         )
@@ -79,9 +77,9 @@ def _rel_statements(nodes: Counter, edges: Counter, lookup: str, batch: int,
             ends = "MATCH (s) WHERE id(s) = $is[i % $ns] MATCH (t) WHERE id(t) = $it[(i * 7919) % $nt]"
             params.update({"is": ids[src], "it": ids[tgt]})
         else:
-            ends = f"MATCH (s:{_ident(src)} {{id: $ps + (i % $ns)}}) MATCH (t:{_ident(tgt)} {{id: $pt + ((i * 7919) % $nt)}})"
+            ends = f"MATCH (s:{quote_name(src)} {{id: $ps + (i % $ns)}}) MATCH (t:{quote_name(tgt)} {{id: $pt + ((i * 7919) % $nt)}})"
             params.update({"ps": f"{src}_", "pt": f"{tgt}_"})
-        text = f"UNWIND range($lo, $hi - 1) AS i {ends} CREATE (s)-[:{_ident(rel)}]->(t)"
+        text = f"UNWIND range($lo, $hi - 1) AS i {ends} CREATE (s)-[:{quote_name(rel)}]->(t)"
         jobs += [(text, {**params, "lo": lo, "hi": hi}) for lo, hi in _batches(n, batch)]
     return jobs
 
@@ -122,14 +120,14 @@ def run_floor(uri: str, nodes: Counter, edges: Counter, *, rounds: int = 1, look
               batch: int = 20_000, workers: int = 2, wipe: bool = False) -> list[dict[str, Any]]:
     """Create the shape ``rounds`` times in the database at ``uri``, emptying it before each round; one
     result per round. A database that already holds nodes is refused unless ``wipe`` is set."""
-    from neo4j import GraphDatabase
+    from graph.neo4j_store import Neo4jStore
 
-    driver = GraphDatabase.driver(uri, auth=None, notifications_min_severity="OFF")
+    store = Neo4jStore(uri)
+    driver = store.driver
     if not wipe:
-        with driver.session() as s:
-            held = s.run("MATCH (n) RETURN count(n) AS c").single()["c"]
+        held = store.run("MATCH (n) RETURN count(n) AS c")[0]["c"]
         if held:
-            driver.close()
+            store.close()
             raise ValueError(f"the database at {uri} holds {held:,} nodes and the floor probe deletes everything in it; "
                              "point it at an empty database or pass wipe=True (--wipe)")
     node_jobs = _node_statements(nodes, batch)
@@ -139,20 +137,19 @@ def run_floor(uri: str, nodes: Counter, edges: Counter, *, rounds: int = 1, look
     try:
         with driver.session() as s:
             for label in sorted(nodes):
-                s.run(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{_ident(label)}) REQUIRE n.id IS UNIQUE").consume()
+                s.run(f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{quote_name(label)}) REQUIRE n.id IS UNIQUE").consume()
             s.run("CALL db.awaitIndexes(300)").consume()
         for k in range(rounds):
-            with driver.session() as s:
-                s.run(f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {batch} ROWS").consume()
+            store.clear(batch)
             tn = _parallel(driver, node_jobs, workers)
             ids = None
             if lookup == "internal":  # not timed: a client that kept the ids from the node step has them
                 with driver.session() as s:
-                    ids = {label: s.run(f"MATCH (n:{_ident(label)}) RETURN collect(id(n)) AS ids").single()["ids"] for label in nodes}
+                    ids = {label: s.run(f"MATCH (n:{quote_name(label)}) RETURN collect(id(n)) AS ids").single()["ids"] for label in nodes}
             tr = _parallel(driver, _rel_statements(nodes, edges, lookup, batch, ids), workers)
-            with driver.session() as s:  # what was created, from the count store
-                made_nodes = s.run("MATCH (n) RETURN count(n) AS c").single()["c"]
-                made_edges = s.run("MATCH ()-[r]->() RETURN count(r) AS c").single()["c"]
+            # what was created, from the count store
+            made_nodes = store.run("MATCH (n) RETURN count(n) AS c")[0]["c"]
+            made_edges = store.run("MATCH ()-[r]->() RETURN count(r) AS c")[0]["c"]
             if (made_nodes, made_edges) != (total_nodes, total_edges):
                 raise RuntimeError(f"created {made_nodes:,} nodes and {made_edges:,} relationships, not {total_nodes:,} and {total_edges:,}")
             results.append({
@@ -162,7 +159,7 @@ def run_floor(uri: str, nodes: Counter, edges: Counter, *, rounds: int = 1, look
             })
             print(json.dumps(results[-1]), flush=True)
     finally:
-        driver.close()
+        store.close()
     return results
 
 

@@ -38,24 +38,29 @@ def bundle(tmp_path_factory):
     return load_bundle(path, shacl=False)
 
 
-def _expected(bundle, start):
-    return sorted((r["from"], r["relation"], r["to"], int(r["depth"])) for r in chain_of_authority(build_graph(bundle), start))
+@pytest.fixture(scope="module")
+def graph(bundle):
+    return build_graph(bundle)
+
+
+def _expected(graph, start):
+    return sorted((r["from"], r["relation"], r["to"], int(r["depth"])) for r in chain_of_authority(graph, start))
 
 
 def _rows(rows):
     return sorted((r["from_body"], r["relation"], r["to_body"], int(r["depth"])) for r in rows)
 
 
-def test_the_shapes_are_there(bundle):
-    rows = _expected(bundle, "p_lead")
+def test_the_shapes_are_there(graph):
+    rows = _expected(graph, "p_lead")
     # the cycle dept -> gov -> party -> dept is walked once; the branch's two edges both appear
     assert ("b_party", "GUIDED_BY", "b_dept", 5) in rows
     assert {("b_branch", "SUB_ORGANIZATION_OF", "b_dept", 2), ("b_branch", "VERTICALLY_MANAGED_BY", "b_dept", 2)} <= set(rows)
     assert not any(r[0] == "b_dept" and r[3] != 3 for r in rows)  # met at its shortest distance only
-    assert _expected(bundle, "b_alone") == []
+    assert _expected(graph, "b_alone") == []
 
 
-def test_ladybug_variant_gives_the_engines_chain(bundle):
+def test_ladybug_variant_gives_the_engines_chain(bundle, graph):
     from graph.embedded_store import EmbeddedStore
 
     store = EmbeddedStore()
@@ -63,13 +68,13 @@ def test_ladybug_variant_gives_the_engines_chain(bundle):
     store.push(bundle)
     try:
         for start in STARTS:
-            assert _rows(run("chain_of_authority", {"start": start}, store)) == _expected(bundle, start), start
+            assert _rows(run("chain_of_authority", {"start": start}, store)) == _expected(graph, start), start
     finally:
         store.close()
 
 
 @pytest.mark.neo4j
-def test_neo4j_gives_the_engines_chain(bundle, neo4j_uri):
+def test_neo4j_gives_the_engines_chain(bundle, graph, neo4j_uri):
     from graph.neo4j_store import Neo4jStore
 
     store = Neo4jStore(neo4j_uri)
@@ -78,6 +83,6 @@ def test_neo4j_gives_the_engines_chain(bundle, neo4j_uri):
         store.ensure_schema()
         store.push(bundle)
         for start in STARTS:
-            assert _rows(run("chain_of_authority", {"start": start}, store)) == _expected(bundle, start), start
+            assert _rows(run("chain_of_authority", {"start": start}, store)) == _expected(graph, start), start
     finally:
         store.close()
