@@ -18,8 +18,15 @@ OPTIONAL MATCH (t:`Tenure`)-[:`HELD_BY`]->(tp), (t)-[:`OF_POST`]->(q:`Post`)-[:`
   WHERE (tq.id IS NULL OR q.id = tq.id) AND t.start <= p_end AND (t.`end` IS NULL OR t.`end` > p_start)
 WITH act, CASE WHEN tp.id IS NULL THEN tb.id ELSE qb.id END AS body_id
 // the level of the body's division; a unit takes its parent body's
-OPTIONAL MATCH (b:`Organization`|`OrganizationalUnit`)-[:`UNIT_OF`*0..1]->(top)-[:`LOCATED_IN`]->(d:`Division`)
-  WHERE b.id = body_id AND NOT EXISTS { MATCH (top)-[:`UNIT_OF`]->(:`Organization`) }
+// (the body itself or a body it is a unit of, as ids looked up again: LadybugDB walks `*0..1` from
+// every body)
+OPTIONAL MATCH (b:`Organization`|`OrganizationalUnit`)
+  WHERE b.id = body_id
+OPTIONAL MATCH (b)-[:`UNIT_OF`]->(par)
+WITH act, b, [b.id] + collect(par.id) AS top_ids
+UNWIND top_ids AS top_id
+OPTIONAL MATCH (top:`Organization`|`OrganizationalUnit`)-[:`LOCATED_IN`]->(d:`Division`)
+  WHERE top.id = top_id AND NOT EXISTS { MATCH (top)-[:`UNIT_OF`]->(:`Organization`) }
 // township, village: the DivisionLevel concepts with qz:grassroots true
 WITH act, count(CASE WHEN d.level IN ['township', 'village'] THEN 1 END) > 0 AS grassroots
 WITH count(act) AS targets, count(CASE WHEN grassroots THEN 1 END) AS grassroots_targets,

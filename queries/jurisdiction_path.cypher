@@ -13,6 +13,20 @@
 //   limited, link, assignment, degree
 MATCH (inc:`Incident` {id: $incident})
 WITH inc, inc.conduct_date AS p_start, coalesce(inc.conduct_end, inc.conduct_date) AS p_end
+// the incident's matters and every broader matter, and the line of divisions through its place (the
+// place, those within it, those it lies within), as ids: a clause applies when one of its matters is
+// in the first list and it covers a division of the second or, without a scope of its own, its body
+// is located in one. Tests on lists per clause, not walks per clause. The place is named and
+// carried, the walk down comes first: so LadybugDB walks from the place.
+MATCH (inc)-[:`ON_MATTER`]->(:`Matter`)-[:`BROADER`*0..]->(mm:`Matter`)
+WITH inc, p_start, p_end, collect(DISTINCT mm.id) AS matters
+MATCH (inc)-[:`OCCURRED_IN`]->(pl:`Division`)
+WITH inc, p_start, p_end, matters, pl
+MATCH (pl)<-[:`WITHIN`*0..]-(down:`Division`)
+WITH inc, p_start, p_end, matters, pl, collect(DISTINCT down.id) AS downs
+MATCH (pl)-[:`WITHIN`*0..]->(up:`Division`)
+WITH inc, p_start, p_end, matters, downs, collect(DISTINCT up.id) AS ups
+WITH inc, p_start, p_end, matters, ups + downs AS line
 MATCH (x:`Person`|`Post`|`Organization`|`OrganizationalUnit`)
 WHERE x.id = $party
 // a seat: a post held during the period by the person (or of the post); a body is its own seat.
@@ -20,21 +34,24 @@ WHERE x.id = $party
 OPTIONAL MATCH (x)<-[:`HELD_BY`|`OF_POST`]-(t:`Tenure`)
   WHERE t.start <= p_end AND (t.`end` IS NULL OR t.`end` > p_start)
 OPTIONAL MATCH (t)-[:`HELD_BY`]->(h:`Person`), (t)-[:`OF_POST`]->(q:`Post`)-[:`POST_IN`]->(qb)
-WITH inc, p_start, p_end, x, h, q, coalesce(qb.id, x.id) AS seat_id
+WITH inc, p_start, p_end, matters, line, x, h, q, coalesce(qb.id, x.id) AS seat_id
 MATCH (seat:`Organization`|`OrganizationalUnit`)
 WHERE seat.id = seat_id
-// the seat's own clauses and those of its internal units
-MATCH (db)-[:`UNIT_OF`*0..1]->(seat)
+// the seat's own clauses and those of its internal units (the seat and its units as ids looked up
+// again, instead of `*0..1`: LadybugDB walks that from every body)
+OPTIONAL MATCH (u)-[:`UNIT_OF`]->(seat)
+WITH inc, p_start, p_end, matters, line, x, h, q, seat, [seat.id] + collect(u.id) AS db_ids
+UNWIND db_ids AS db_id
+MATCH (db:`Organization`|`OrganizationalUnit`)
+WHERE db.id = db_id
 MATCH (c:`DutyClause`)-[:`ASSIGNED_TO`]->(db), (c)-[:`IN_MANDATE`]->(md:`Mandate`)
-WHERE EXISTS { MATCH (inc)-[:`ON_MATTER`]->(:`Matter`)-[:`BROADER`*0..]->(:`Matter`)<-[:`ON_MATTER`]-(c) }
+WHERE EXISTS { MATCH (c)-[:`ON_MATTER`]->(m:`Matter`) WHERE m.id IN matters }
   AND coalesce(c.valid_from, md.valid_from) <= p_end
   AND (coalesce(c.valid_to, md.valid_to) IS NULL OR coalesce(c.valid_to, md.valid_to) >= p_start)
   AND coalesce(c.list_category, '') <> 'withdrawn'
-  AND (EXISTS { MATCH (inc)-[:`OCCURRED_IN`]->(:`Division`)-[:`WITHIN`*0..]->(:`Division`)<-[:`COVERS`]-(c) }
-       OR EXISTS { MATCH (c)-[:`COVERS`]->(:`Division`)-[:`WITHIN`*0..]->(:`Division`)<-[:`OCCURRED_IN`]-(inc) }
+  AND (EXISTS { MATCH (c)-[:`COVERS`]->(cd:`Division`) WHERE cd.id IN line }
        OR (NOT EXISTS { MATCH (c)-[:`COVERS`]->(:`Division`) }
-           AND (EXISTS { MATCH (inc)-[:`OCCURRED_IN`]->(:`Division`)-[:`WITHIN`*0..]->(:`Division`)<-[:`LOCATED_IN`]-(db) }
-                OR EXISTS { MATCH (db)-[:`LOCATED_IN`]->(:`Division`)-[:`WITHIN`*0..]->(:`Division`)<-[:`OCCURRED_IN`]-(inc) })))
+           AND EXISTS { MATCH (db)-[:`LOCATED_IN`]->(ld:`Division`) WHERE ld.id IN line }))
 UNWIND ['body', 'unit_post', 'principal', 'assignment'] AS via
 // a 分工 of the seat's post in force during the period, naming this person or nobody ...
 OPTIONAL MATCH (a:`LeadershipAssignment`)-[:`OF_POST`]->(q)

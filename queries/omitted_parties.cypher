@@ -16,11 +16,14 @@ WITH inc, p_start, p_end, collect(DISTINCT tp.id) AS targets
 // the incident's matters and every broader matter (skos:broader, transitively), as ids
 MATCH (inc)-[:`ON_MATTER`]->(:`Matter`)-[:`BROADER`*0..]->(mm:`Matter`)
 WITH inc, p_start, p_end, targets, collect(DISTINCT mm.id) AS matters
-// the line of divisions through the place: the place, the divisions it lies within, those within it
-MATCH (inc)-[:`OCCURRED_IN`]->(:`Division`)-[:`WITHIN`*0..]->(up:`Division`)
-WITH inc, p_start, p_end, targets, matters, collect(DISTINCT up.id) AS ups
-MATCH (inc)-[:`OCCURRED_IN`]->(:`Division`)<-[:`WITHIN`*0..]-(down:`Division`)
-WITH inc, p_start, p_end, targets, matters, ups, collect(DISTINCT down.id) AS downs
+// the line of divisions through the place: the place, those within it, the divisions it lies within.
+// The place is named and carried, the walk down comes first: so LadybugDB walks from the place.
+MATCH (inc)-[:`OCCURRED_IN`]->(pl:`Division`)
+WITH inc, p_start, p_end, targets, matters, pl
+MATCH (pl)<-[:`WITHIN`*0..]-(down:`Division`)
+WITH inc, p_start, p_end, targets, matters, pl, collect(DISTINCT down.id) AS downs
+MATCH (pl)-[:`WITHIN`*0..]->(up:`Division`)
+WITH inc, p_start, p_end, targets, matters, downs, collect(DISTINCT up.id) AS ups
 WITH inc, p_start, p_end, targets, matters, ups + downs AS line
 UNWIND line AS line_id
 WITH DISTINCT inc, p_start, p_end, targets, matters, line, line_id
@@ -49,9 +52,13 @@ WHERE c.role IN ['lead', 'supervise', 'enforce']
   AND coalesce(c.valid_from, md.valid_from) <= p_end
   AND (coalesce(c.valid_to, md.valid_to) IS NULL OR coalesce(c.valid_to, md.valid_to) >= p_start)
   AND (by_scope OR EXISTS { MATCH (b)-[:`LOCATED_IN`]->(bd:`Division`) WHERE bd.id IN line })
-// the body a unit belongs to (a body is its own top)
-MATCH (b)-[:`UNIT_OF`*0..1]->(top)
-WHERE NOT EXISTS { MATCH (top)-[:`UNIT_OF`]->(:`Organization`) }
+// the body a unit belongs to (a body is its own top): the body and what it is a unit of, as ids
+// looked up again instead of `*0..1` (LadybugDB walks that from every body)
+OPTIONAL MATCH (b)-[:`UNIT_OF`]->(par)
+WITH inc, p_start, p_end, targets, c, b, [b.id] + collect(par.id) AS top_ids
+UNWIND top_ids AS top_id
+MATCH (top:`Organization`|`OrganizationalUnit`)
+WHERE top.id = top_id AND NOT EXISTS { MATCH (top)-[:`UNIT_OF`]->(:`Organization`) }
 // its principal posts, and the 分管 / 主持全面 分工 in force then, reached from the body: those over
 // it, and those of a post of its parent body
 UNWIND ['principal', 'over_body', 'parent_post'] AS via
@@ -81,8 +88,10 @@ WITH p_start, p_end, targets, b, role, a, coalesce(pq.id, aq_id) AS post_id
 // targets are checked on coalesce(h.id, ''), not h.id: a bare test of a person's id lets Neo4j start
 // from a scan of the Person id index, and right after a load, before the index is sampled again, it
 // takes that scan for a few rows (tests/queries/test_anchoring.py caught it).
-MATCH (t:`Tenure`)-[:`OF_POST`]->(q:`Post`), (t)-[:`HELD_BY`]->(h:`Person`)
-WHERE q.id = post_id AND t.start <= p_end AND (t.`end` IS NULL OR t.`end` > p_start)
+MATCH (q:`Post`)  // looked up first: LadybugDB otherwise starts from every tenure
+WHERE q.id = post_id
+MATCH (t:`Tenure`)-[:`OF_POST`]->(q), (t)-[:`HELD_BY`]->(h:`Person`)
+WHERE t.start <= p_end AND (t.`end` IS NULL OR t.`end` > p_start)
   AND NOT coalesce(h.id, '') IN targets
   AND (a.id IS NULL OR NOT EXISTS { MATCH (a)-[:`HELD_BY`]->(:`Person`) } OR EXISTS { MATCH (a)-[:`HELD_BY`]->(h) })
 OPTIONAL MATCH (lt:`Tenure`)-[:`HELD_BY`]->(h), (lt)-[:`OF_POST`]->(lq:`Post`)

@@ -15,11 +15,14 @@ WITH inc, inc.conduct_date AS p_start, coalesce(inc.conduct_end, inc.conduct_dat
 // the incident's matters and every broader matter (skos:broader, transitively)
 MATCH (inc)-[:`ON_MATTER`]->(:`Matter`)-[:`BROADER`*0..]->(mm:`Matter`)
 WITH inc, p_start, p_end, collect(DISTINCT mm.id) AS matters
-// the line of divisions through the place: the place, the divisions it lies within, those within it
-MATCH (inc)-[:`OCCURRED_IN`]->(pl:`Division`)-[:`WITHIN`*0..]->(up:`Division`)
-WITH p_start, p_end, matters, pl, collect(DISTINCT up.id) AS ups
-MATCH (down:`Division`)-[:`WITHIN`*0..]->(pl)
-WITH p_start, p_end, matters, ups, collect(DISTINCT down.id) AS downs
+// the line of divisions through the place: the place, those within it, the divisions it lies within.
+// The place is named and carried, the walk down comes first: so LadybugDB walks from the place.
+MATCH (inc)-[:`OCCURRED_IN`]->(pl:`Division`)
+WITH p_start, p_end, matters, pl
+MATCH (pl)<-[:`WITHIN`*0..]-(down:`Division`)
+WITH p_start, p_end, matters, pl, collect(DISTINCT down.id) AS downs
+MATCH (pl)-[:`WITHIN`*0..]->(up:`Division`)
+WITH p_start, p_end, matters, downs, collect(DISTINCT up.id) AS ups
 UNWIND ups + downs AS line_id
 WITH DISTINCT p_start, p_end, matters, line_id
 MATCH (d:`Division`)
