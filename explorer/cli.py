@@ -325,6 +325,7 @@ def neo4j_push(
     password: Optional[str] = PASSWORD_OPT,
     batch_size: Optional[int] = typer.Option(None, help="Rows per UNWIND batch (one transaction each); default 20,000 for a first load (create), 10,000 for an update (merge)."),
     prune: bool = typer.Option(False, help="Also delete nodes the bundle no longer holds."),
+    warm: bool = typer.Option(True, help="Then plan every library query and run each on ids from the bundle, so the first questions asked are not the slow ones."),
 ) -> None:
     """Validate a bundle, then write it to Neo4j with batched UNWIND (CREATE into an empty database, else idempotent MERGE).
 
@@ -333,6 +334,7 @@ def neo4j_push(
     from rich.progress import Progress
 
     from graph.stores import push_bundle
+    from queries.registry import QueryError
 
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("pushing", total=None)
@@ -341,13 +343,18 @@ def neo4j_push(
             bar.update(task, description=f"pushing {stage}", completed=done, total=total)
 
         try:
-            report = push_bundle(bundle, uri, user, password, batch_size=batch_size, progress=progress, prune=prune)
+            report = push_bundle(bundle, uri, user, password, batch_size=batch_size, progress=progress, prune=prune,
+                                 warm=warm)
         except BundleError as exc:
             _fail(f"{bundle}: {len(exc.problems)} problem(s); nothing was written\n{exc}", 2)
         except _neo4j_errors() as exc:
             _fail(f"Neo4j: {exc}", 1)
+        except QueryError as exc:  # the push landed; warming the library after it failed
+            _fail(f"pushed, but warming the query library failed: {exc}", 1)
     out.print(f"pushed {report.nodes} nodes and {report.edges} relationships in {report.seconds:.2f}s "
               f"({report.rows_per_second:,.0f} rows/s)")
+    if report.warmed is not None:
+        out.print(str(report.warmed))
 
 
 @neo4j_app.command("pull")

@@ -70,6 +70,8 @@ class PushReport:
     edges: int
     seconds: float
     labels: dict[str, int] = field(default_factory=dict)
+    warmed: Any = None
+    """The :class:`queries.registry.WarmReport` of a push that warmed the server afterwards, else None."""
 
     @property
     def rows_per_second(self) -> float:
@@ -322,6 +324,7 @@ def push_bundle(
     batch_size: int | None = None,
     progress: Progress | None = None,
     prune: bool = False,
+    warm: bool = False,
 ) -> PushReport:
     """Load and validate a bundle, then push it to Neo4j (backs ``quanze neo4j push BUNDLE``).
 
@@ -329,15 +332,24 @@ def push_bundle(
     Pushing is idempotent, and pushing a changed bundle updates the nodes it holds (see
     :meth:`graph.neo4j_store.Neo4jStore.push`); ``prune`` also deletes nodes the bundle no longer holds.
     Into a database holding none of the bundle's nodes the store creates instead of merging (the fast
-    first load); ``batch_size`` None keeps the store's own batch sizes for each path.
+    first load); ``batch_size`` None keeps the store's own batch sizes for each path. With ``warm``
+    the server then plans every library query and runs each on ids drawn from the bundle
+    (:func:`queries.registry.warm`), so the first questions asked after the load are not the slow ones;
+    the report's ``warmed`` says what that did.
     """
     from graph.neo4j_store import Neo4jStore
+    from loaders.bundle import load_bundle
+    from queries.registry import warm as warm_library, warm_samples
 
-    data = _load(path)
+    bundle = load_bundle(path)
+    data = prepare(bundle)
     u, usr, pw = neo4j_settings(uri, user, password)
     with Neo4jStore(u, usr, pw, database=database) as store:
         store.ensure_schema()
-        return store.push(data, batch_size=batch_size, progress=progress, prune=prune)
+        report = store.push(data, batch_size=batch_size, progress=progress, prune=prune)
+        if warm:
+            report.warmed = warm_library(store, warm_samples(bundle))
+        return report
 
 
 def pull_graph(

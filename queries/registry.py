@@ -495,3 +495,107 @@ def rows_sorted(rows: Iterable[dict[str, Any]]) -> list[tuple]:
 
     return sorted((tuple(sorted((k, norm(v)) for k, v in r.items())) for r in rows), key=repr)
 
+
+
+# ---------------------------------------------------------------------------- warming a server
+_PLACEHOLDER = {"string": "", "date": "2000-01-01", "integer": 0, "float": 0.0, "boolean": False, "string[]": []}
+"""A value of each parameter type, for planning a query without reading anything that matters."""
+
+WARM_SOURCES: dict[str, tuple[str, str]] = {
+    "incident": ("Incident", "id"),
+    "case_id": ("AccountabilityCase", "id"),
+    "party": ("Post", "id"),  # a post as party: its holders then are traced through their tenures
+    "person": ("Person", "id"),
+    "post": ("Post", "id"),
+    "body": ("Organization", "id"),
+    "start": ("Organization", "id"),
+    "date": ("Incident", "conduct_date"),
+}
+"""Where :func:`warm_samples` draws each library parameter's values from: (ontology class, field)."""
+
+RECORD_PARAMS = frozenset(name for name, (_, field_name) in WARM_SOURCES.items() if field_name == "id")
+"""Parameters naming one record: a query taking one of them asks about that record, and :func:`warm` runs it."""
+
+
+@dataclass(frozen=True)
+class WarmReport:
+    """What :func:`warm` did: the queries it planned, the calls it made per query, and how long it took."""
+
+    planned: tuple[str, ...]
+    calls: dict[str, int]
+    seconds: float
+
+    def __str__(self) -> str:
+        return (f"warmed {len(self.planned)} queries: planned each, then {sum(self.calls.values())} calls "
+                f"in {self.seconds:.1f}s")
+
+
+def warm_samples(bundle: Any, *, per_param: int = 20, exclude: Iterable[str] = (), seed: int = 0) -> dict[str, list[Any]]:
+    """Values to warm the library with, drawn from a bundle's records (see :data:`WARM_SOURCES`).
+
+    ``exclude`` keeps ids out of the sample (a benchmark keeps its own questions for the timed calls).
+    The draw is seeded, so the same bundle gives the same sample.
+    """
+    import random
+
+    skip = set(exclude)
+    rng = random.Random(seed)
+    out: dict[str, list[Any]] = {}
+    for param, (cls, field_name) in WARM_SOURCES.items():
+        values = sorted({r.id if field_name == "id" else r.values.get(field_name) for r in bundle.of(cls)
+                         if r.id not in skip} - {None}, key=str)
+        out[param] = rng.sample(values, min(per_param, len(values)))
+    return out
+
+
+def warm(store: Any, samples: dict[str, list[Any]] | None = None, *, per_query: int = 20,
+         folder: str | Path | None = None) -> WarmReport:
+    """Plan every library query on a store, then run each on sample values.
+
+    A server plans a query the first time it meets its text, and its JVM compiles the code that runs
+    often. On a Neo4j server started over a province, the first trace took 5.3 s and the first 40
+    traces had a p95 of 151 ms; after planning every query and 40 traces of other incidents, the
+    first of the timed traces took 25 ms (benchmarks/README.md). This pays that cost at the end of a
+    load instead of on an investigator's first questions.
+
+    Every query that runs on the store's engine is run once as ``EXPLAIN`` with a placeholder of each
+    parameter's type (nothing is read). A query asked about one record (an incident, a case, a party,
+    a post, a person, a body) is then run ``per_query`` times with the k-th value of each of its
+    parameters from ``samples``; one missing a sample for a required parameter is only planned.
+    Whole-graph reports (``duty_gaps``, ``duty_overlaps``: a day, no record) are only planned: one
+    run of them is the cost warming would save (minutes at province scale). Rows are discarded.
+    Without samples the queries are only planned.
+
+    Raises
+    ------
+    QueryError
+        Naming the query whose text the store refuses to plan or run.
+    """
+    import time
+
+    start = time.perf_counter()
+    engine = store.engine
+    planned: list[str] = []
+    calls: dict[str, int] = {}
+    samples = samples or {}
+    for q in list_queries(folder):
+        if engine not in q.engines:
+            continue
+        text = q.text(engine)
+        try:
+            store.run("EXPLAIN " + text, {p.name: _PLACEHOLDER[p.type] if p.required else p.default for p in q.params})
+        except Exception as exc:  # the store's own error type; re-raised with the query's name
+            raise QueryError(f"query {q.name!r} ({q.path}) does not plan on {engine}: {exc}") from exc
+        planned.append(q.name)
+        required = [p for p in q.params if p.required]
+        if not any(p.name in RECORD_PARAMS for p in required) or any(not samples.get(p.name) for p in required):
+            continue
+        n = min([per_query] + [len(samples[p.name]) for p in required])
+        for k in range(n):
+            values = q.bind({p.name: samples[p.name][k] for p in required})
+            try:
+                store.run(text, values)
+            except Exception as exc:
+                raise QueryError(f"query {q.name!r} ({q.path}) failed on {engine} with {values}: {exc}") from exc
+        calls[q.name] = n
+    return WarmReport(tuple(planned), calls, time.perf_counter() - start)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from benchmarks.bench import QUERIES, format_table, run_bench
 
 
@@ -74,3 +76,21 @@ def test_summary_shows_a_warm_up_by_fifths_of_the_calls():
     assert s["n"] == 100 and s["p95"] == 50.0 and s["median"] == 2.0
     assert s["p95_by_fifth"] == [50.0, 2.0, 2.0, 2.0, 2.0]
     assert "p95_by_fifth" not in _summary([0.001] * 10)  # too few calls to split
+
+
+@pytest.mark.neo4j
+def test_county_neo4j_benchmark_warms_the_server_before_timing(tmp_path, neo4j_uri, monkeypatch):
+    """The Neo4j child pushes, warms the library as `quanze neo4j push` does, then times every query kind."""
+    from graph.neo4j_store import Neo4jStore
+
+    monkeypatch.setenv("QUANZE_NEO4J_URI", neo4j_uri)  # the session's server, not a fresh load-profile one
+    try:
+        result = run_bench(["county"], ["neo4j"], incidents=10, data_dir=tmp_path / "data", budget_s=10)
+        r = result["scales"]["county"]["stores"]["neo4j"]
+        assert r["status"] == "ok", r
+        assert r["load"]["warm_s"] > 0 and r["load"]["push_rows"] > r["rows"]
+        for q in QUERIES:
+            assert r["latency_ms"][q]["n"] >= 1, q
+    finally:
+        with Neo4jStore(neo4j_uri) as store:
+            store.clear()

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from explorer.cli import app
 from loaders.demo import DEMO_BUNDLE
+from queries.registry import list_queries
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
@@ -187,6 +188,10 @@ def test_neo4j_push_pull_round_trip(neo4j_uri, tmp_path, bad_bundle):
         r = run("neo4j", "push", DEMO_BUNDLE, "--uri", neo4j_uri)
         assert r.exit_code == 0, r.stderr
         assert "pushed 112 nodes and 195 relationships" in r.stdout
+        n_queries = len([q for q in list_queries() if "neo4j" in q.engines])
+        assert re.search(rf"warmed {n_queries} queries: planned each, then \d+ calls", r.stdout), r.stdout
+        again = run("neo4j", "push", DEMO_BUNDLE, "--uri", neo4j_uri, "--no-warm")
+        assert again.exit_code == 0 and "pushed 112 nodes" in again.stdout and "warmed" not in again.stdout
         out = tmp_path / "pulled.ttl"
         p = run("neo4j", "pull", "-o", out, "--uri", neo4j_uri)
         assert p.exit_code == 0 and "112 nodes" in p.stdout
