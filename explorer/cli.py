@@ -357,6 +357,37 @@ def neo4j_push(
         out.print(str(report.warmed))
 
 
+@neo4j_app.command("warm")
+def neo4j_warm(
+    bundle: Optional[Path] = typer.Option(None, "--bundle", "-b", help="Bundle the database was loaded from: its ids are asked about (without it, the queries are only planned)."),
+    uri: Optional[str] = URI_OPT,
+    user: Optional[str] = USER_OPT,
+    password: Optional[str] = PASSWORD_OPT,
+    per_query: int = typer.Option(20, "--per-query", min=0, help="Calls per query asking about one record."),
+) -> None:
+    """Warm a server that already holds the data (e.g. after a restart): plan every library query, then run the per-record ones on ids from the bundle.
+
+    Example: quanze neo4j warm --bundle examples/demo
+    """
+    from graph.neo4j_store import Neo4jStore
+    from graph.stores import neo4j_settings
+    from loaders.bundle import load_bundle
+    from queries.registry import QueryError, warm, warm_samples
+
+    try:
+        samples = warm_samples(load_bundle(bundle)) if bundle is not None else None
+    except BundleError as exc:
+        _fail(f"{bundle}: {len(exc.problems)} problem(s); nothing was asked\n{exc}", 2)
+    try:
+        with Neo4jStore(*neo4j_settings(uri, user, password)) as store:
+            report = warm(store, samples, per_query=per_query)
+    except _neo4j_errors() as exc:
+        _fail(f"Neo4j: {exc}", 1)
+    except QueryError as exc:
+        _fail(str(exc), 1)
+    out.print(str(report))
+
+
 @neo4j_app.command("pull")
 def neo4j_pull(
     output: Path = typer.Option(..., "--output", "-o", help="File to write: .graphml, .ttl or .jsonld."),

@@ -192,6 +192,13 @@ def test_neo4j_push_pull_round_trip(neo4j_uri, tmp_path, bad_bundle):
         assert re.search(rf"warmed {n_queries} queries: planned each, then \d+ calls", r.stdout), r.stdout
         again = run("neo4j", "push", DEMO_BUNDLE, "--uri", neo4j_uri, "--no-warm")
         assert again.exit_code == 0 and "pushed 112 nodes" in again.stdout and "warmed" not in again.stdout
+        # after a restart: warm the data the server already holds
+        w = run("neo4j", "warm", "--bundle", DEMO_BUNDLE, "--uri", neo4j_uri, "--per-query", "2")
+        assert w.exit_code == 0 and re.search(rf"warmed {n_queries} queries: planned each, then [1-9]\d* calls", w.stdout), w.stderr
+        plan_only = run("neo4j", "warm", "--uri", neo4j_uri)
+        assert plan_only.exit_code == 0 and f"warmed {n_queries} queries: planned each, then 0 calls" in plan_only.stdout
+        bad_warm = run("neo4j", "warm", "--bundle", bad_bundle, "--uri", neo4j_uri)
+        assert bad_warm.exit_code == 2 and "nothing was asked" in bad_warm.stderr
         out = tmp_path / "pulled.ttl"
         p = run("neo4j", "pull", "-o", out, "--uri", neo4j_uri)
         assert p.exit_code == 0 and "112 nodes" in p.stdout
