@@ -30,9 +30,16 @@ WITH inc, p_start, p_end, matters, ups + downs AS line
 MATCH (x:`Person`|`Post`|`Organization`|`OrganizationalUnit`)
 WHERE x.id = $party
 // a seat: a post held during the period by the person (or of the post); a body is its own seat.
-// The tenures are reached from the party (held by it, or of it), not looked up by date.
-OPTIONAL MATCH (x)<-[:`HELD_BY`|`OF_POST`]-(t:`Tenure`)
-  WHERE t.start <= p_end AND (t.`end` IS NULL OR t.`end` > p_start)
+// The tenures are reached from the party (held by it, or of it), not looked up by date: one walk
+// from the party as a person, one as a post, each looked up by $party (a walk from `x` over two
+// relationship types, LadybugDB starts from every tenure).
+OPTIONAL MATCH (xp:`Person`)<-[:`HELD_BY`]-(t1:`Tenure`)
+  WHERE xp.id = $party AND t1.start <= p_end AND (t1.`end` IS NULL OR t1.`end` > p_start)
+OPTIONAL MATCH (xq:`Post`)<-[:`OF_POST`]-(t2:`Tenure`)
+  WHERE xq.id = $party AND t2.start <= p_end AND (t2.`end` IS NULL OR t2.`end` > p_start)
+WITH inc, p_start, p_end, matters, line, x, coalesce(t1.id, t2.id) AS tid
+OPTIONAL MATCH (t:`Tenure`)
+  WHERE t.id = tid
 OPTIONAL MATCH (t)-[:`HELD_BY`]->(h:`Person`), (t)-[:`OF_POST`]->(q:`Post`)-[:`POST_IN`]->(qb)
 WITH inc, p_start, p_end, matters, line, x, h, q, coalesce(qb.id, x.id) AS seat_id
 MATCH (seat:`Organization`|`OrganizationalUnit`)
