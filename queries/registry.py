@@ -553,10 +553,10 @@ def warm(store: Any, samples: dict[str, list[Any]] | None = None, *, per_query: 
     """Plan every library query on a store, then run each on sample values.
 
     A server plans a query the first time it meets its text, and its JVM compiles the code that runs
-    often. On a Neo4j server started over a province, the first trace took 5.3 s and the first 40
-    traces had a p95 of 151 ms; after planning every query and 40 traces of other incidents, the
-    first of the timed traces took 25 ms (benchmarks/README.md). This pays that cost at the end of a
-    load instead of on an investigator's first questions.
+    often. Right after a province load into Neo4j, the first trace took 2.3–3.4 s and the first 40
+    traces had a p95 of 62–86 ms; after this warm-up (about 22 s there), 10–45 ms and 21–32 ms
+    (benchmarks/README.md). This pays that cost at the end of a load instead of on an investigator's
+    first questions.
 
     Every query that runs on the store's engine is run once as ``EXPLAIN`` with a placeholder of each
     parameter's type (nothing is read). A query asked about one record (an incident, a case, a party,
