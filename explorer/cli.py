@@ -369,18 +369,13 @@ def neo4j_warm(
 
     Example: quanze neo4j warm --bundle examples/demo
     """
-    from graph.neo4j_store import Neo4jStore
-    from graph.stores import neo4j_settings
-    from loaders.bundle import load_bundle
-    from queries.registry import QueryError, warm, warm_samples
+    from graph.stores import warm_server
+    from queries.registry import QueryError
 
     try:
-        samples = warm_samples(load_bundle(bundle)) if bundle is not None else None
+        report = warm_server(uri, user, password, bundle=bundle, per_query=per_query)
     except BundleError as exc:
         _fail(f"{bundle}: {len(exc.problems)} problem(s); nothing was asked\n{exc}", 2)
-    try:
-        with Neo4jStore(*neo4j_settings(uri, user, password)) as store:
-            report = warm(store, samples, per_query=per_query)
     except _neo4j_errors() as exc:
         _fail(f"Neo4j: {exc}", 1)
     except QueryError as exc:

@@ -29,6 +29,7 @@ __all__ = [
     "neo4j_settings",
     "open_store",
     "push_bundle",
+    "warm_server",
     "pull_graph",
     "write_graph",
     "timed_push",
@@ -350,6 +351,30 @@ def push_bundle(
         if warm:
             report.warmed = warm_library(store, warm_samples(bundle))
         return report
+
+
+def warm_server(
+    uri: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    *,
+    bundle: str | Path | None = None,
+    database: str | None = None,
+    per_query: int = 20,
+) -> Any:
+    """Warm a Neo4j server that already holds the data, e.g. after a restart (backs ``quanze neo4j warm``).
+
+    Plans every library query; with ``bundle`` (the one the database was loaded from, validated
+    first: a bad one asks nothing) also runs the per-record queries on its ids. Returns the
+    :class:`queries.registry.WarmReport`; see :func:`queries.registry.warm`.
+    """
+    from graph.neo4j_store import Neo4jStore
+    from loaders.bundle import load_bundle
+    from queries.registry import warm, warm_samples
+
+    samples = warm_samples(load_bundle(bundle)) if bundle is not None else None
+    with Neo4jStore(*neo4j_settings(uri, user, password), database=database) as store:
+        return warm(store, samples, per_query=per_query)
 
 
 def pull_graph(

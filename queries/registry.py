@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +30,11 @@ __all__ = [
     "write_clauses",
     "is_write_query",
     "rows_sorted",
+    "WARM_SOURCES",
+    "RECORD_PARAMS",
+    "WarmReport",
+    "warm_samples",
+    "warm",
 ]
 
 QUERIES_DIR = Path(__file__).resolve().parent
@@ -536,8 +543,6 @@ def warm_samples(bundle: Any, *, per_param: int = 20, exclude: Iterable[str] = (
     ``exclude`` keeps ids out of the sample (a benchmark keeps its own questions for the timed calls).
     The draw is seeded, so the same bundle gives the same sample.
     """
-    import random
-
     skip = set(exclude)
     rng = random.Random(seed)
     out: dict[str, list[Any]] = {}
@@ -571,8 +576,6 @@ def warm(store: Any, samples: dict[str, list[Any]] | None = None, *, per_query: 
     QueryError
         Naming the query whose text the store refuses to plan or run.
     """
-    import time
-
     start = time.perf_counter()
     engine = store.engine
     planned: list[str] = []

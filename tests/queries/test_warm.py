@@ -13,7 +13,7 @@ import pytest
 
 from loaders.bundle import load_bundle
 from ontology.model import model as m
-from queries.registry import RECORD_PARAMS, WARM_SOURCES, QueryError, list_queries, warm, warm_samples
+from queries.registry import PARAM_TYPES, RECORD_PARAMS, WARM_SOURCES, QueryError, _PLACEHOLDER, list_queries, warm, warm_samples
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo"
 
@@ -24,6 +24,7 @@ def demo():
 
 
 def test_every_required_parameter_has_a_source_in_the_ontology():
+    assert set(_PLACEHOLDER) == set(PARAM_TYPES)  # every declared type can be planned
     for param, (cls, field_name) in WARM_SOURCES.items():
         assert cls in m.classes, param
         assert field_name == "id" or field_name in m.classes[cls].fields, (param, field_name)
