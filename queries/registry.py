@@ -567,8 +567,9 @@ def warm(store: Any, samples: dict[str, list[Any]] | None = None, *, per_query: 
     parameter's type (nothing is read). A query asked about one record (an incident, a case, a party,
     a post, a person, a body) is then run ``per_query`` times with the k-th value of each of its
     parameters from ``samples``; one missing a sample for a required parameter is only planned.
-    Whole-graph reports (``duty_gaps``, ``duty_overlaps``: a day, no record) are only planned: one
-    run of them is the cost warming would save (minutes at province scale). Rows are discarded.
+    Whole-graph reports (``duty_gaps``, ``duty_overlaps``: a day, no record) are only planned: they
+    read the whole graph (1–2 s at province scale), and one run is all warming would save. Rows are
+    discarded.
     Without samples the queries are only planned.
 
     Raises

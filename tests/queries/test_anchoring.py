@@ -11,6 +11,12 @@ The case queries (no_duty_targets, omitted_parties) are held to the same bound, 
 far county's post in force during the period and on the incident's matter added too: their previous
 texts walked from the matter to every clause on it, scanned every clause for the missing link, and
 looked 分工 up by date.
+
+The whole-graph report duty_overlaps reads every clause, but pairs them per division: with 300 bodies
+added, each leading on the same matter in its own county under one region, no operator may produce
+rows in proportion to the pairs of those clauses (the previous text paired every two clauses on a
+matter: 44,850 here, 21 M on a matter at province scale). One clause then added at the region overlaps
+each county's: 300 new rows, still from operators of a size proportional to the clauses.
 """
 
 from __future__ import annotations
@@ -116,3 +122,40 @@ def test_case_queries_do_not_walk_duties_tenures_or_assignments_elsewhere(demo_n
     for name, p in CASES:
         assert rows_sorted(run(name, p, store)) == before[name], (name, p)
         assert _widest_step(store, name, p) < FAR // 2, (name, p)
+
+
+OVERLAPS = 300
+_ADD_COUNTIES = """
+CREATE (r:`Division` {id: 'zz_region', name: '远市', level: 'city'})
+CREATE (md:`Mandate` {id: 'zz_county_md', valid_from: '2000-01-01'})
+WITH r, md
+MATCH (m:`Matter` {id: $matter})
+UNWIND range(1, $n) AS i
+CREATE (d:`Division` {id: 'zz_county' + i, name: '远县' + i, level: 'county'})-[:`WITHIN`]->(r)
+CREATE (b:`Organization` {id: 'zz_county_body' + i, name: '远县' + i + '生态环境局'})-[:`LOCATED_IN`]->(d)
+CREATE (c:`DutyClause` {id: 'zz_county_c' + i, role: 'lead', number: '1'})
+CREATE (c)-[:`ON_MATTER`]->(m), (c)-[:`ASSIGNED_TO`]->(b), (c)-[:`IN_MANDATE`]->(md), (c)-[:`COVERS`]->(d)
+"""
+_ADD_REGION_CLAUSE = """
+MATCH (r:`Division` {id: 'zz_region'}), (md:`Mandate` {id: 'zz_county_md'}), (m:`Matter` {id: $matter})
+CREATE (b:`Organization` {id: 'zz_region_body', name: '远市生态环境局'})-[:`LOCATED_IN`]->(r)
+CREATE (c:`DutyClause` {id: 'zz_region_c', role: 'lead', number: '1'})
+CREATE (c)-[:`ON_MATTER`]->(m), (c)-[:`ASSIGNED_TO`]->(b), (c)-[:`IN_MANDATE`]->(md)
+"""
+
+
+def test_duty_overlaps_work_follows_the_answer_not_the_pairs_of_clauses(demo_neo4j):
+    store, day = demo_neo4j, {"date": "2024-06-01"}
+    before = run("duty_overlaps", day, store)
+    store.run(_ADD_COUNTIES, {"matter": "m_coal", "n": OVERLAPS}, write=True)
+    # disjoint counties: no new overlap, and no operator near the 44,850 pairs of their clauses
+    assert rows_sorted(run("duty_overlaps", day, store)) == rows_sorted(before)
+    assert _widest_step(store, "duty_overlaps", day) < 3 * OVERLAPS
+    store.run(_ADD_REGION_CLAUSE, {"matter": "m_coal"}, write=True)
+    rows = run("duty_overlaps", day, store)
+    added = {(r["matter"], r["role"], r["body_a"], r["clause_a"], r["body_b"], r["clause_b"])
+             for r in rows} - {(r["matter"], r["role"], r["body_a"], r["clause_a"], r["body_b"], r["clause_b"]) for r in before}
+    assert added == {("m_coal", "lead", f"zz_county_body{i}", f"zz_county_c{i}", "zz_region_body", "zz_region_c")
+                     for i in range(1, OVERLAPS + 1)}
+    assert len(rows) == len(before) + OVERLAPS
+    assert _widest_step(store, "duty_overlaps", day) < 3 * OVERLAPS
