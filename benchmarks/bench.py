@@ -25,12 +25,13 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-__all__ = ["STORES", "QUERIES", "TARGETS", "run_bench", "format_table", "main"]
+__all__ = ["STORES", "QUERIES", "REPORTS", "TARGETS", "run_bench", "format_table", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 STORES = ("networkx", "compact", "ladybug", "neo4j")
 _ALIASES = {"embedded": "ladybug", "nx": "networkx", "cypher": "ladybug"}
 QUERIES = ("trace", "trace_warm", "audit40", "jurisdiction", "chain_of_authority")
+REPORTS = ("duty_gaps", "duty_overlaps")  # whole-graph library queries, timed once per Cypher store
 DEFAULT_DATA = ROOT / "artifacts" / "bench-data"
 
 # (scale, store, measure, limit, unit, description) — the targets of issue 7 on this 2-core machine.
@@ -314,6 +315,9 @@ def _child_cypher(store_name: str, bundle_dir: Path, incidents: int, seed: int, 
             # about, so the timed first pass is each incident's first trace, not the server's
             asked = set(work.incidents) | set(work.audits) | {p for _, p in work.parties} | set(work.chains)
             _, warm_s = _timed(lambda: warm(store, warm_samples(bundle, exclude=asked, seed=seed)))
+        # the whole-graph reports ask about one day: the middle of the incidents' conduct dates
+        days = sorted(str(r.values["conduct_date"]) for r in bundle.of("Incident") if r.values.get("conduct_date"))
+        report_day = days[len(days) // 2] if days else None
         # a query client holds none of the records it pushed: drop them (the workload keeps ids only)
         rows = len(bundle)
         del data, bundle
@@ -348,6 +352,11 @@ def _child_cypher(store_name: str, bundle_dir: Path, incidents: int, seed: int, 
             n = latency["trace"]["n"]  # the first pass, then the warm one
             latency["trace_server"] = _summary(server_ms[:n])
             latency["trace_warm_server"] = _summary(server_ms[n:])
+        reports: dict[str, Any] = {}
+        if report_day is not None:  # one call each: a whole-graph report is asked once, not per incident
+            for name in REPORTS:
+                got, s = _timed(lambda: q(name, date=report_day))
+                reports[name] = {"ms": round(s * 1000, 1), "rows": len(got), "date": report_day}
         memory = {"baseline_rss_mb": round(baseline, 1), "loaded_rss_mb": round(loaded_rss, 1), "peak_rss_mb": round(_rss_mb(), 1)}
         if server is not None and server.process is not None:
             memory["server_peak_rss_mb"] = _proc_peak_mb(server.process.pid)
@@ -364,6 +373,7 @@ def _child_cypher(store_name: str, bundle_dir: Path, incidents: int, seed: int, 
             "memory": memory,
             "latency_ms": latency,
             "first_call_ms": first,
+            "reports_ms": reports,
             "big_cases": len(work.big_cases),
         }
     finally:
@@ -568,6 +578,12 @@ def format_table(result: dict[str, Any]) -> str:
     notes = ["", "latency: median / p95 in ms (trace warm: the same incidents traced a second time); rows/s: records per",
              "second of the whole load (neo4j, ladybug: nodes+edges per second of the push); peak MB: the benchmark",
              "process (plus the Neo4j server's JVM)."]
+    timed = [(scale, store, r["reports_ms"]) for scale, entry in result["scales"].items()
+             for store, r in entry["stores"].items() if r.get("status") == "ok" and r.get("reports_ms")]
+    if timed:
+        notes += ["", "whole-graph reports (Cypher stores, one call each, on the middle conduct date):"]
+        notes += [f"  {scale}/{store}: " + ", ".join(f"{name} {_ms(v['ms'])} ms ({v['rows']:,} rows)" for name, v in reps.items())
+                  for scale, store, reps in timed]
     if failures:
         notes += ["", "failed:", *failures]
     if result.get("targets"):

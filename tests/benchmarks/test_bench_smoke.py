@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from benchmarks.bench import QUERIES, format_table, run_bench
+from benchmarks.bench import QUERIES, REPORTS, format_table, run_bench
 
 
 def test_county_networkx_benchmark_reports_figures(tmp_path):
@@ -91,6 +91,10 @@ def test_county_neo4j_benchmark_warms_the_server_before_timing(tmp_path, neo4j_u
         assert r["load"]["warm_s"] > 0 and r["load"]["push_rows"] > r["rows"]
         for q in QUERIES:
             assert r["latency_ms"][q]["n"] >= 1, q
+        # the whole-graph reports, once each: the county's township lists overlap the county's duties
+        assert set(r["reports_ms"]) == set(REPORTS) and r["reports_ms"]["duty_overlaps"]["rows"] > 0
+        assert all(v["ms"] > 0 and v["date"] for v in r["reports_ms"].values())
+        assert "duty_overlaps" in format_table(result)
     finally:
         with Neo4jStore(neo4j_uri) as store:
             store.clear()
