@@ -41,11 +41,19 @@ def open_bundle(path: str | Path, *, shacl: bool = True) -> Loaded:
     return Loaded(bundle, build_graph(bundle))
 
 
-def open_graph(path: str | Path, *, compact: bool = False):
-    """The graph the verdict engine runs on: networkx after the full load with SHACL (the default), or
-    the compact columnar graph of :mod:`graph.compact` (the same checks except SHACL, vectorised; a
-    few hundred bytes per record, for national-size bundles). Raises
-    :class:`loaders.records.BundleError` on any problem.
+def open_graph(path: str | Path, *, compact: bool = False, shacl: bool = True, prime: bool = False):
+    """The graph the verdict engine runs on. Raises :class:`loaders.records.BundleError` on any problem.
+
+    * the default: networkx after the full load with SHACL;
+    * ``shacl=False``: the same networkx graph without the SHACL pass, read by the vectorised columnar
+      reader (the same checks and errors as ``load_bundle(shacl=False)``) and built from its columns
+      (:func:`graph.build.build_graph_from_columns`): about 6 s at province scale instead of 9–14 s;
+    * ``compact=True``: the compact columnar graph of :mod:`graph.compact` (no SHACL; a few hundred
+      bytes per record, for national-size bundles).
+
+    ``prime=True`` then builds every fact a trace or audit would otherwise build on first use
+    (:func:`graph.verdict.prime`): about 7 s at province scale, after which a first trace of an
+    incident costs what a repeated one does (benchmarks/README.md).
 
     Examples
     --------
@@ -53,12 +61,26 @@ def open_graph(path: str | Path, *, compact: bool = False):
     >>> from graph.verdict import trace
     >>> trace(open_graph(DEMO_BUNDLE, compact=True), "inc_coal").to_dict() == trace(open_graph(DEMO_BUNDLE), "inc_coal").to_dict()
     True
+    >>> fast = open_graph(DEMO_BUNDLE, shacl=False, prime=True)
+    >>> trace(fast, "inc_coal").to_dict() == trace(open_graph(DEMO_BUNDLE), "inc_coal").to_dict()
+    True
     """
     if compact:
         from graph.compact import load_compact
 
-        return load_compact(path)
-    return open_bundle(path).graph
+        g = load_compact(path)
+    elif shacl:
+        g = open_bundle(path).graph
+    else:
+        from graph.build import build_graph_from_columns
+        from loaders.columnar import load_columnar
+
+        g = build_graph_from_columns(load_columnar(path))
+    if prime:
+        from graph.verdict import prime as prime_facts
+
+        prime_facts(g)
+    return g
 
 
 def summary_rows(loaded: Loaded) -> list[tuple[str, str, int]]:

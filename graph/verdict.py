@@ -29,6 +29,7 @@ __all__ = [
     "review",
     "jurisdiction",
     "chain_of_authority",
+    "prime",
 ]
 
 SCHEMA_VERSION = "1.0"
@@ -365,6 +366,13 @@ def _duties(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
     return list(hit[0]), list(hit[1])
 
 
+def _clause_static(idx: GraphIndex, clause: str, on: frozenset[str]) -> tuple[Any, ...]:
+    """(number, valid from, valid to, scope, list category, role, sorted matters, evidence) of a clause."""
+    vf, vt = idx.clause_validity(clause)
+    return (idx.attr(clause, "number", clause), vf, vt, tuple(idx.clause_scope(clause)), idx.attr(clause, "list_category"),
+            idx.attr(clause, "role"), tuple(sorted(on)), _clause_evidence(idx, clause))
+
+
 def _duties_uncached(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
     idx = ctx.idx
     known = ctx.facts.clause
@@ -379,9 +387,7 @@ def _duties_uncached(ctx: _Ctx, body: str) -> tuple[list[DutyHit], list[str]]:
         if on.isdisjoint(closure):
             continue
         if static is None:  # the rest of what the checks below read, once per clause
-            vf, vt = idx.clause_validity(clause)
-            static = (idx.attr(clause, "number", clause), vf, vt, tuple(idx.clause_scope(clause)), idx.attr(clause, "list_category"),
-                      idx.attr(clause, "role"), tuple(sorted(on)), _clause_evidence(idx, clause))
+            static = _clause_static(idx, clause, on)
             known[clause] = (on, static)
         number, vf, vt, scope, category, role, matters, evidence = static
         if not ctx.in_period(vf, vt):
@@ -509,11 +515,12 @@ def _relation_evidence(idx: GraphIndex, post: str, body: str, principal: bool) -
 
 def _assignment_facts(ctx: _Ctx, a: str) -> tuple[Any, frozenset[str], frozenset[str]]:
     """(mode, bodies covered, matters named) of a 分工 entry."""
-    known = ctx.facts.assignment
-    hit = known.get(a)
-    if hit is None:
-        idx = ctx.idx
-        hit = known[a] = (idx.attr(a, "mode"), frozenset(idx.many(a, R.OVER_BODY)), frozenset(idx.many(a, R.ON_MATTER)))
+    hit = ctx.facts.assignment.get(a)
+    return hit if hit is not None else _assignment_facts_of(ctx.idx, ctx.facts, a)
+
+
+def _assignment_facts_of(idx: GraphIndex, facts: _Facts, a: str) -> tuple[Any, frozenset[str], frozenset[str]]:
+    hit = facts.assignment[a] = (idx.attr(a, "mode"), frozenset(idx.many(a, R.OVER_BODY)), frozenset(idx.many(a, R.ON_MATTER)))
     return hit
 
 
@@ -647,8 +654,8 @@ def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
     rows = []
     facts = ctx.facts
     posts = facts.body_rows.get(body)
-    if posts is None:  # the body's posts and their tenures (tenure, holder, start, end), once per body
-        posts = facts.body_rows[body] = tuple((post, idx.tenure_rows(post)) for post in idx.posts_of(body))
+    if posts is None:
+        posts = _body_rows(idx, facts, body)
     fixed_rows = facts.holder_row
     p_start, p_end = ctx.start, ctx.end
     for post, tenures in posts:
@@ -664,6 +671,12 @@ def _holder_rows(ctx: _Ctx, body: str) -> list[dict[str, Any]]:
             row["kinds"] = sorted(link.kinds)
             row["evidence"] = [fixed[1].copy(), *[_evidence_dict(e) for e in link.evidence]]
             rows.append(row)
+    return rows
+
+
+def _body_rows(idx: GraphIndex, facts: _Facts, body: str) -> tuple[tuple[str, tuple[tuple[str, Any, Any, Any], ...]], ...]:
+    """The body's posts and their tenures (tenure, holder, start, end), once per body."""
+    rows = facts.body_rows[body] = tuple((post, idx.tenure_rows(post)) for post in idx.posts_of(body))
     return rows
 
 
@@ -684,11 +697,12 @@ def _fixed_holder_row(idx: GraphIndex, t: str, post: str, person: str | None, st
 
 
 def _body_facts(ctx: _Ctx, body: str) -> tuple[str, Any, Any]:
-    known = ctx.facts.body
-    hit = known.get(body)
-    if hit is None:
-        idx = ctx.idx
-        hit = known[body] = (idx.name(body), idx.attr(body, "kind"), idx.division_level(idx.body_division(body)))
+    hit = ctx.facts.body.get(body)
+    return hit if hit is not None else _body_facts_of(ctx.idx, ctx.facts, body)
+
+
+def _body_facts_of(idx: GraphIndex, facts: _Facts, body: str) -> tuple[str, Any, Any]:
+    hit = facts.body[body] = (idx.name(body), idx.attr(body, "kind"), idx.division_level(idx.body_division(body)))
     return hit
 
 
@@ -1086,3 +1100,61 @@ def review(g: nx.MultiDiGraph, *, spread: int = 3) -> list[Finding]:
                                f"severity {lo}–{hi} across {len(cases)} cases — {detail}",
                                sorted(a for _, a, _ in rows)))
     return out
+
+
+# ---------------------------------------------------------------------------- priming
+def prime(g: nx.MultiDiGraph) -> dict[str, int]:
+    """Build now, for the whole graph, what traces, audits and jurisdiction checks otherwise build on
+    first use and keep once per graph: the index's closures and tables, every clause's facts and
+    evidence, every body's facts and posts with their tenures, every tenure's holder row and evidence,
+    every 分工 entry's facts and evidence, every body's chain of authority. Returns how many of each.
+
+    It changes no answer, only when the work is done: at province scale about 7 s, after which the
+    first trace of an incident costs what a repeated one does (p95 2.6–2.7 ms against 4.3–7.2 ms;
+    benchmarks/README.md). Meant for the networkx graph; on the compact graph it would materialise
+    what that graph exists to avoid.
+
+    Examples
+    --------
+    >>> from graph.api import open_graph
+    >>> from loaders.demo import DEMO_BUNDLE
+    >>> counts = prime(open_graph(DEMO_BUNDLE, shacl=False))
+    >>> counts["tenures"] > 0 and counts["clauses"] > 0
+    True
+    """
+    idx = index_for(g)
+    facts = _facts(idx)
+    by_label = idx.by_label
+    for d in by_label.get("Division", ()):
+        idx.division_up(d)
+    for x in by_label.get("Matter", ()):
+        idx.matter_up(x)
+    idx.duty_bodies((), "")  # the (matter, division) -> bodies table
+    for clause in by_label.get("DutyClause", ()):
+        fact = facts.clause.get(clause)
+        if fact is None or fact[1] is None:
+            on = fact[0] if fact is not None else frozenset(idx.clause_matters(clause))
+            facts.clause[clause] = (on, _clause_static(idx, clause, on))
+    bodies = tenures = 0
+    for label in ("Organization", "OrganizationalUnit"):
+        for body in by_label.get(label, ()):
+            bodies += 1
+            if body not in facts.body:
+                _body_facts_of(idx, facts, body)
+            idx.clauses_of(body)
+            idx.units(body)
+            _chain_cached(idx, body)
+            posts = facts.body_rows.get(body)
+            for post, rows in posts if posts is not None else _body_rows(idx, facts, body):
+                _post_facts(idx, post, body)
+                for t, person, start, end in rows:
+                    tenures += 1
+                    if t not in facts.holder_row:
+                        facts.holder_row[t] = _fixed_holder_row(idx, t, post, person, start, end)
+    assignments = 0
+    for a in by_label.get("LeadershipAssignment", ()):
+        assignments += 1
+        if a not in facts.assignment:
+            _assignment_facts_of(idx, facts, a)
+        _assignment_evidence(idx, a)
+    return {"clauses": len(by_label.get("DutyClause", ())), "bodies": bodies, "tenures": tenures, "assignments": assignments}

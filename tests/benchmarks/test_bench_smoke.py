@@ -19,7 +19,7 @@ def test_county_networkx_benchmark_reports_figures(tmp_path):
     r = county["stores"]["networkx"]
     assert r["status"] == "ok", r
     assert r["rows"] > 5000 and r["edges"] > r["rows"]
-    for key in ("read_s", "build_s", "index_s", "total_s", "rows_per_s"):
+    for key in ("read_s", "build_s", "index_s", "prime_s", "total_s", "rows_per_s"):
         assert r["load"][key] > 0, key
     assert r["memory"]["peak_rss_mb"] > 0
     for q in QUERIES:
