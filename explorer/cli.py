@@ -54,10 +54,16 @@ COMPACT_OPT = typer.Option(
 )
 
 
-def _graph(bundle: Path, compact: bool):
+SHACL_OPT = typer.Option(
+    True, "--shacl/--no-shacl",
+    help="Run the SHACL shapes (minutes at county scale and beyond); --no-shacl reads with the vectorised loader, same other checks.",
+)
+
+
+def _graph(bundle: Path, compact: bool, shacl: bool = True):
     from graph.api import open_graph
 
-    return _loaded_or_fail(bundle, lambda: open_graph(bundle, compact=compact))
+    return _loaded_or_fail(bundle, lambda: open_graph(bundle, compact=compact, shacl=shacl))
 
 
 def _summary_table(loaded, title: str) -> Table:
@@ -169,6 +175,7 @@ def trace(
     format: str = typer.Option("md", "--format", "-f", help="md or json."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
     compact: bool = COMPACT_OPT,
+    shacl: bool = SHACL_OPT,
 ) -> None:
     """The responsibility map of an incident: duties, holders at the conduct date, 分工, chain upward.
 
@@ -177,7 +184,7 @@ def trace(
     from graph.report import trace_json, trace_markdown
     from graph.verdict import trace as do_trace
 
-    g = _graph(bundle, compact)
+    g = _graph(bundle, compact, shacl)
     try:
         t = do_trace(g, incident)
     except KeyError as exc:
@@ -193,6 +200,7 @@ def audit(
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
     grassroots_threshold: float = typer.Option(0.5, help="Flag when the grassroots share of targets exceeds this."),
     compact: bool = COMPACT_OPT,
+    shacl: bool = SHACL_OPT,
 ) -> None:
     """Check every proposed target of a case and report omitted parties and other findings.
 
@@ -201,7 +209,7 @@ def audit(
     from graph.report import audit_html, audit_json, audit_markdown
     from graph.verdict import audit as do_audit
 
-    g = _graph(bundle, compact)
+    g = _graph(bundle, compact, shacl)
     try:
         a = do_audit(g, case, grassroots_threshold=grassroots_threshold)
     except KeyError as exc:

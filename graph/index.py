@@ -195,6 +195,20 @@ class GraphIndex:
         a = self.nodes[nid]
         return a.get("name") or a.get("title") or nid
 
+    def build_tables(self) -> None:
+        """Build now what is otherwise built on first use, whole: the tenure and 分工 tables by post,
+        the clause table, the (matter, division) duty table, the division tree and every division's
+        and matter's closure upward (:func:`graph.verdict.prime` calls it)."""
+        self._tenure_table()
+        self._assignment_table()
+        self._clause_table()
+        self.duty_bodies((), "")
+        self._division_children()
+        for d in self.by_label.get("Division", ()):
+            self.division_up(d)
+        for x in self.by_label.get("Matter", ()):
+            self.matter_up(x)
+
     # -- closures -----------------------------------------------------------------------
     def matter_up(self, matter: str) -> frozenset[str]:
         """The matter and every broader matter (skos:broader, transitively)."""
@@ -416,12 +430,7 @@ class GraphIndex:
         """The division and every division within it, at any depth (memoised)."""
         hit = self._div_down.get(div)
         if hit is None:
-            children = self._div_children
-            if children is None:  # the WITHIN tree from the divisions' own edges, not every inc list
-                children = self._div_children = defaultdict(list)
-                for d in self.by_label.get("Division", ()):
-                    for up in self.out[d].get(R.WITHIN, ()):
-                        children[up].append(d)
+            children = self._division_children()
             seen, stack = {div}, [div]
             while stack:
                 for below in children.get(stack.pop(), ()):
@@ -430,6 +439,15 @@ class GraphIndex:
                         stack.append(below)
             hit = self._div_down[div] = tuple(seen)
         return hit
+
+    def _division_children(self) -> dict[str, list[str]]:
+        children = self._div_children
+        if children is None:  # the WITHIN tree from the divisions' own edges, not every inc list
+            children = self._div_children = defaultdict(list)
+            for d in self.by_label.get("Division", ()):
+                for up in self.out[d].get(R.WITHIN, ()):
+                    children[up].append(d)
+        return children
 
     def clause_scope(self, clause: str) -> list[str]:
         row = self._clause_table().get(clause)

@@ -1125,11 +1125,7 @@ def prime(g: nx.MultiDiGraph) -> dict[str, int]:
     idx = index_for(g)
     facts = _facts(idx)
     by_label = idx.by_label
-    for d in by_label.get("Division", ()):
-        idx.division_up(d)
-    for x in by_label.get("Matter", ()):
-        idx.matter_up(x)
-    idx.duty_bodies((), "")  # the (matter, division) -> bodies table
+    idx.build_tables()
     for clause in by_label.get("DutyClause", ()):
         fact = facts.clause.get(clause)
         if fact is None or fact[1] is None:

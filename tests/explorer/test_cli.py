@@ -209,16 +209,19 @@ def test_neo4j_push_pull_round_trip(neo4j_uri, tmp_path, bad_bundle):
     assert len(rdf_to_records(parse(out.read_text(encoding="utf-8"), "ttl"))) == 112
 
 
-def test_compact_graph_gives_the_same_trace_and_audit():
+def test_compact_graph_and_fast_load_give_the_same_trace_and_audit():
     for cmd in (("trace", DEMO_BUNDLE, "inc_coal"), ("audit", DEMO_BUNDLE, "case_coal")):
         plain = run(*cmd, "--format", "json")
-        compact = run(*cmd, "--format", "json", "--compact")
-        assert plain.exit_code == 0 and compact.exit_code == 0, compact.stderr
-        assert json.loads(compact.stdout) == json.loads(plain.stdout)
+        assert plain.exit_code == 0, plain.stderr
+        for flag in ("--compact", "--no-shacl"):
+            other = run(*cmd, "--format", "json", flag)
+            assert other.exit_code == 0, other.stderr
+            assert json.loads(other.stdout) == json.loads(plain.stdout), flag
 
 
-def test_compact_bad_bundle_names_the_problem(bad_bundle):
-    r = run("trace", bad_bundle, "inc_x", "--compact")
+@pytest.mark.parametrize("flag", ["--compact", "--no-shacl"])
+def test_compact_and_fast_load_bad_bundle_names_the_problem(bad_bundle, flag):
+    r = run("trace", bad_bundle, "inc_x", flag)
     assert r.exit_code == 2 and "nothing was loaded" in r.stderr
     assert re.search(r"bad\.yaml:2: level: .*metropolis", r.stderr), r.stderr
 

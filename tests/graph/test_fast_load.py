@@ -82,8 +82,11 @@ def _answers(g, every: int = 1) -> dict:
 
 
 def _sizes(g) -> dict[str, int]:
-    f = _facts(index_for(g))
-    return {"clause": len(f.clause), "static": sum(1 for _, st in f.clause.values() if st is not None),
+    idx = index_for(g)
+    f = _facts(idx)
+    tables = ("_tenure_spans", "_assignment_rows", "_clause_rows", "_body_clauses", "_duty_bodies", "_div_children")
+    return {**{t: len(getattr(idx, t) or ()) for t in tables}, "div_up": len(idx._div_up), "matter_up": len(idx._matter_up),
+            "clause": len(f.clause), "static": sum(1 for _, st in f.clause.values() if st is not None),
             "post": len(f.post), "body": len(f.body), "assignment": len(f.assignment), "holder_row": len(f.holder_row),
             "body_rows": len(f.body_rows), "chain": len(f.chain),
             "evidence": sum(1 for k in f.evidence if k[0] in ("tenure", "assignment"))}
@@ -97,6 +100,7 @@ def test_priming_changes_no_answer_and_leaves_nothing_to_build(name):
     before = _sizes(primed)
     assert before["holder_row"] == len(index_for(primed).by_label.get("Tenure", [])) > 0
     assert before["static"] == before["clause"] == len(index_for(primed).by_label.get("DutyClause", []))
+    assert before["div_up"] == len(index_for(primed).by_label["Division"]) and before["_tenure_spans"] > 0
     assert _answers(primed) == _answers(lazy)
     assert _sizes(primed) == before  # every trace, audit, chain and path found its facts already built
 
