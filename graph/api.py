@@ -51,9 +51,10 @@ def open_graph(path: str | Path, *, compact: bool = False, shacl: bool = True, p
     * ``compact=True``: the compact columnar graph of :mod:`graph.compact` (no SHACL; a few hundred
       bytes per record, for national-size bundles).
 
-    ``prime=True`` then builds every fact a trace or audit would otherwise build on first use
-    (:func:`graph.verdict.prime`): about 7 s at province scale, after which a first trace of an
-    incident costs what a repeated one does (benchmarks/README.md).
+    ``prime=True`` then builds the index's tables and the clause, body, post and 分工 facts that traces
+    and audits otherwise build on first use (:func:`graph.verdict.prime`): about 5.5 s at province
+    scale, after which the first trace of an incident costs about what a repeated one does
+    (benchmarks/README.md).
 
     Examples
     --------

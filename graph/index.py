@@ -190,9 +190,9 @@ class GraphIndex:
         return table
 
     def name(self, nid: str | None) -> str:
-        if nid is None or nid not in self.nodes:
+        a = self.nodes.get(nid) if nid is not None else None  # one lookup: names are read a million times by prime
+        if a is None:
             return ""
-        a = self.nodes[nid]
         return a.get("name") or a.get("title") or nid
 
     def build_tables(self) -> None:

@@ -1105,21 +1105,25 @@ def review(g: nx.MultiDiGraph, *, spread: int = 3) -> list[Finding]:
 # ---------------------------------------------------------------------------- priming
 def prime(g: nx.MultiDiGraph) -> dict[str, int]:
     """Build now, for the whole graph, what traces, audits and jurisdiction checks otherwise build on
-    first use and keep once per graph: the index's closures and tables, every clause's facts and
-    evidence, every body's facts and posts with their tenures, every tenure's holder row and evidence,
-    every 分工 entry's facts and evidence, every body's chain of authority. Returns how many of each.
+    first use and keep once per graph: the index's tables and closures
+    (:meth:`graph.index.GraphIndex.build_tables`), every clause's facts and citation, every body's
+    facts and posts with their tenures, every post's facts, every 分工 entry's facts and citation.
+    Returns how many clauses, bodies, posts and 分工 entries were primed.
 
-    It changes no answer, only when the work is done: at province scale about 7 s, after which the
-    first trace of an incident costs what a repeated one does (p95 2.6–2.7 ms against 4.3–7.2 ms;
-    benchmarks/README.md). Meant for the networkx graph; on the compact graph it would materialise
-    what that graph exists to avoid.
+    Left to first use: a tenure's holder row and citation (186 k at province) and the chain above a
+    body. Priming them too cost 2.5–4 s more at province and took the first-pass trace p95 from
+    2.9–3.2 to 2.4–3.3 ms, within the machine's noise (benchmarks/README.md).
+
+    It changes no answer, only when the work is done: at province scale 5.4–5.8 s, after which the
+    first trace of an incident takes 2.9–3.2 ms p95 instead of 4.3–7.2 ms. Meant for the networkx
+    graph; on the compact graph it would materialise what that graph exists to avoid.
 
     Examples
     --------
     >>> from graph.api import open_graph
     >>> from loaders.demo import DEMO_BUNDLE
     >>> counts = prime(open_graph(DEMO_BUNDLE, shacl=False))
-    >>> counts["tenures"] > 0 and counts["clauses"] > 0
+    >>> counts["posts"] > 0 and counts["clauses"] > 0
     True
     """
     idx = index_for(g)
@@ -1131,7 +1135,7 @@ def prime(g: nx.MultiDiGraph) -> dict[str, int]:
         if fact is None or fact[1] is None:
             on = fact[0] if fact is not None else frozenset(idx.clause_matters(clause))
             facts.clause[clause] = (on, _clause_static(idx, clause, on))
-    bodies = tenures = 0
+    bodies = posts = 0
     for label in ("Organization", "OrganizationalUnit"):
         for body in by_label.get(label, ()):
             bodies += 1
@@ -1139,18 +1143,14 @@ def prime(g: nx.MultiDiGraph) -> dict[str, int]:
                 _body_facts_of(idx, facts, body)
             idx.clauses_of(body)
             idx.units(body)
-            _chain_cached(idx, body)
-            posts = facts.body_rows.get(body)
-            for post, rows in posts if posts is not None else _body_rows(idx, facts, body):
+            rows = facts.body_rows.get(body)
+            for post, _ in rows if rows is not None else _body_rows(idx, facts, body):
+                posts += 1
                 _post_facts(idx, post, body)
-                for t, person, start, end in rows:
-                    tenures += 1
-                    if t not in facts.holder_row:
-                        facts.holder_row[t] = _fixed_holder_row(idx, t, post, person, start, end)
     assignments = 0
     for a in by_label.get("LeadershipAssignment", ()):
         assignments += 1
         if a not in facts.assignment:
             _assignment_facts_of(idx, facts, a)
         _assignment_evidence(idx, a)
-    return {"clauses": len(by_label.get("DutyClause", ())), "bodies": bodies, "tenures": tenures, "assignments": assignments}
+    return {"clauses": len(by_label.get("DutyClause", ())), "bodies": bodies, "posts": posts, "assignments": assignments}

@@ -1,6 +1,7 @@
 """The fast embedded load: the networkx graph built from the columnar reader's columns is the graph
-build_graph makes of the records, bad input fails the same way, and priming every per-graph fact
-changes no answer and leaves nothing for a first trace or audit to build."""
+build_graph makes of the records, bad input fails the same way, and priming changes no answer and
+leaves none of what it primes (tables, clause, body, post and 分工 facts) for a first trace, audit,
+chain or jurisdiction check to build."""
 
 from __future__ import annotations
 
@@ -87,9 +88,8 @@ def _sizes(g) -> dict[str, int]:
     tables = ("_tenure_spans", "_assignment_rows", "_clause_rows", "_body_clauses", "_duty_bodies", "_div_children")
     return {**{t: len(getattr(idx, t) or ()) for t in tables}, "div_up": len(idx._div_up), "matter_up": len(idx._matter_up),
             "clause": len(f.clause), "static": sum(1 for _, st in f.clause.values() if st is not None),
-            "post": len(f.post), "body": len(f.body), "assignment": len(f.assignment), "holder_row": len(f.holder_row),
-            "body_rows": len(f.body_rows), "chain": len(f.chain),
-            "evidence": sum(1 for k in f.evidence if k[0] in ("tenure", "assignment"))}
+            "post": len(f.post), "body": len(f.body), "assignment": len(f.assignment), "body_rows": len(f.body_rows),
+            "evidence": sum(1 for k in f.evidence if k[0] == "assignment")}
 
 
 @pytest.mark.parametrize("name", sorted(example_bundles()))
@@ -98,7 +98,7 @@ def test_priming_changes_no_answer_and_leaves_nothing_to_build(name):
     lazy = open_graph(path, shacl=False)
     primed = open_graph(path, shacl=False, prime=True)
     before = _sizes(primed)
-    assert before["holder_row"] == len(index_for(primed).by_label.get("Tenure", [])) > 0
+    assert before["post"] == len(index_for(primed).by_label.get("Post", [])) > 0
     assert before["static"] == before["clause"] == len(index_for(primed).by_label.get("DutyClause", []))
     assert before["div_up"] == len(index_for(primed).by_label["Division"]) and before["_tenure_spans"] > 0
     assert _answers(primed) == _answers(lazy)
@@ -110,7 +110,7 @@ def test_county_priming_changes_no_answer(county_dir):
     primed = open_graph(county_dir, shacl=False)
     counts = prime(primed)
     idx = index_for(primed)
-    assert counts == {"clauses": len(idx.by_label["DutyClause"]), "tenures": len(idx.by_label["Tenure"]),
+    assert counts == {"clauses": len(idx.by_label["DutyClause"]), "posts": len(idx.by_label["Post"]),
                       "bodies": len(idx.by_label["Organization"]) + len(idx.by_label["OrganizationalUnit"]),
                       "assignments": len(idx.by_label["LeadershipAssignment"])}
     before = _sizes(primed)
