@@ -1111,12 +1111,12 @@ def prime(g: nx.MultiDiGraph) -> dict[str, int]:
     Returns how many clauses, bodies, posts and 分工 entries were primed.
 
     Left to first use: a tenure's holder row and citation (186 k at province) and the chain above a
-    body. Priming them too cost 2.5–4 s more at province and took the first-pass trace p95 from
-    2.9–3.2 to 2.4–3.3 ms, within the machine's noise (benchmarks/README.md).
+    body. Priming them too cost 2.5–4 s more at province for a first-pass trace p95 of 2.3–3.3 ms
+    instead of 2.9–3.2 ms, within the machine's noise (benchmarks/README.md).
 
-    It changes no answer, only when the work is done: at province scale 5.4–5.8 s, after which the
-    first trace of an incident takes 2.9–3.2 ms p95 instead of 4.3–7.2 ms. Meant for the networkx
-    graph; on the compact graph it would materialise what that graph exists to avoid.
+    It changes no answer, only when the work is done: at province scale 5.2–5.8 s, after which the
+    first trace of an incident takes 2.5–3.5 ms p95 in the benchmark instead of 4.3–8.8 ms. Meant for
+    the networkx graph; on the compact graph it would materialise what that graph exists to avoid.
 
     Examples
     --------
