@@ -371,7 +371,7 @@ def neo4j_warm(
     uri: Optional[str] = URI_OPT,
     user: Optional[str] = USER_OPT,
     password: Optional[str] = PASSWORD_OPT,
-    per_query: int = typer.Option(20, "--per-query", min=0, help="Calls per query asking about one record."),
+    per_query: Optional[int] = typer.Option(None, "--per-query", min=0, help="Calls per query asking about one record (default: queries.registry.WARM_CALLS, 60)."),
 ) -> None:
     """Warm a server that already holds the data (e.g. after a restart): plan every library query, then run the per-record ones on ids from the bundle.
 

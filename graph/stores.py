@@ -360,7 +360,7 @@ def warm_server(
     *,
     bundle: str | Path | None = None,
     database: str | None = None,
-    per_query: int = 20,
+    per_query: int | None = None,
 ) -> Any:
     """Warm a Neo4j server that already holds the data, e.g. after a restart (backs ``quanze neo4j warm``).
 
@@ -370,9 +370,10 @@ def warm_server(
     """
     from graph.neo4j_store import Neo4jStore
     from loaders.bundle import load_bundle
-    from queries.registry import warm, warm_samples
+    from queries.registry import WARM_CALLS, warm, warm_samples
 
-    samples = warm_samples(load_bundle(bundle)) if bundle is not None else None
+    per_query = WARM_CALLS if per_query is None else per_query
+    samples = warm_samples(load_bundle(bundle), per_param=max(per_query, 1)) if bundle is not None else None
     with Neo4jStore(*neo4j_settings(uri, user, password), database=database) as store:
         return warm(store, samples, per_query=per_query)
 

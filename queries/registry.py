@@ -31,6 +31,7 @@ __all__ = [
     "is_write_query",
     "rows_sorted",
     "WARM_SOURCES",
+    "WARM_CALLS",
     "RECORD_PARAMS",
     "WarmReport",
     "warm_samples",
@@ -537,7 +538,12 @@ class WarmReport:
                 f"in {self.seconds:.1f}s")
 
 
-def warm_samples(bundle: Any, *, per_param: int = 20, exclude: Iterable[str] = (), seed: int = 0) -> dict[str, list[Any]]:
+# Calls per per-record query when warming: at province, 60 against 20 took the first-pass trace p95
+# after a push from 21.2-24.6 to 14.4-18.7 ms (same hour), for 2-3 s more warm-up (benchmarks/README.md)
+WARM_CALLS = 60
+
+
+def warm_samples(bundle: Any, *, per_param: int = WARM_CALLS, exclude: Iterable[str] = (), seed: int = 0) -> dict[str, list[Any]]:
     """Values to warm the library with, drawn from a bundle's records (see :data:`WARM_SOURCES`).
 
     ``exclude`` keeps ids out of the sample (a benchmark keeps its own questions for the timed calls).
@@ -553,14 +559,15 @@ def warm_samples(bundle: Any, *, per_param: int = 20, exclude: Iterable[str] = (
     return out
 
 
-def warm(store: Any, samples: dict[str, list[Any]] | None = None, *, per_query: int = 20,
+def warm(store: Any, samples: dict[str, list[Any]] | None = None, *, per_query: int = WARM_CALLS,
          folder: str | Path | None = None) -> WarmReport:
     """Plan every library query on a store, then run each on sample values.
 
     A server plans a query the first time it meets its text, and its JVM compiles the code that runs
     often. Right after a province load into Neo4j, the first trace took 2.3–3.4 s and the first 40
-    traces had a p95 of 62–86 ms; after this warm-up (about 22 s there), 10–45 ms and 21–32 ms
-    (benchmarks/README.md). This pays that cost at the end of a load instead of on an investigator's
+    traces had a p95 of 62–86 ms; after this warm-up (about 22 s there, with 20 calls per query),
+    10–45 ms and 21–32 ms (benchmarks/README.md). With 60 calls (:data:`WARM_CALLS`, 18–24 s) the
+    first-pass p95 was 14.4–18.7 ms against 21.2–24.6 ms with 20 in the same hour. This pays that cost at the end of a load instead of on an investigator's
     first questions.
 
     Every query that runs on the store's engine is run once as ``EXPLAIN`` with a placeholder of each
