@@ -266,7 +266,8 @@ def _child_compact(bundle_dir: Path, incidents: int, seed: int, budget_s: float)
 
 def _child_networkx(bundle_dir: Path, incidents: int, seed: int, budget_s: float) -> dict[str, Any]:
     """The embedded networkx graph as ``open_graph(dir, shacl=False, prime=True)`` loads it: the columnar
-    reader's checks, the graph built from its columns, then every per-graph fact built (``prime``)."""
+    reader's checks, the graph built from its columns, then the index's tables and the clause, body,
+    post and 分工 facts built before the first question (``prime``)."""
     from graph.build import build_graph_from_columns
     from graph.index import index_for
     from graph.verdict import prime

@@ -142,8 +142,6 @@ def build_graph_from_columns(b: "ColumnarBundle", m: Model = default_model) -> n
     return g
 
 
-
-
 def graph_to_records(g: nx.MultiDiGraph, m: Model = default_model) -> list[Record]:
     """Invert :func:`build_graph` (used by the Neo4j pull and GraphML round trips)."""
     out = []

@@ -567,8 +567,8 @@ def warm(store: Any, samples: dict[str, list[Any]] | None = None, *, per_query: 
     often. Right after a province load into Neo4j, the first trace took 2.3–3.4 s and the first 40
     traces had a p95 of 62–86 ms; after this warm-up (about 22 s there, with 20 calls per query),
     10–45 ms and 21–32 ms (benchmarks/README.md). With 60 calls (:data:`WARM_CALLS`, 18–24 s) the
-    first-pass p95 was 14.4–18.7 ms against 21.2–24.6 ms with 20 in the same hour. This pays that cost at the end of a load instead of on an investigator's
-    first questions.
+    first-pass p95 was 14.4–18.7 ms against 21.2–24.6 ms with 20 in the same hour. This pays that
+    cost at the end of a load instead of on an investigator's first questions.
 
     Every query that runs on the store's engine is run once as ``EXPLAIN`` with a placeholder of each
     parameter's type (nothing is read). A query asked about one record (an incident, a case, a party,
