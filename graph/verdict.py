@@ -1141,8 +1141,8 @@ def prime(g: nx.MultiDiGraph) -> dict[str, int]:
             bodies += 1
             if body not in facts.body:
                 _body_facts_of(idx, facts, body)
-            idx.clauses_of(body)
-            idx.units(body)
+            # its clauses are in build_tables' clause table; posts_of (in _body_rows) fills its
+            # incoming adjacency, which units() reads
             rows = facts.body_rows.get(body)
             for post, _ in rows if rows is not None else _body_rows(idx, facts, body):
                 posts += 1

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
 from graph.build import build_graph
 from loaders.bundle import load_bundle
 from loaders.demo import DEMO_BUNDLE
+from loaders.synth import synthesize
+
+
+@pytest.fixture(scope="session")
+def county_dir(tmp_path_factory) -> Path:
+    """A seeded county-scale synthetic bundle, written once per session (tests copy it to mutate it)."""
+    d = tmp_path_factory.mktemp("county")
+    synthesize("county", d, seed=0)
+    return d
 
 
 @pytest.fixture(scope="session")

@@ -14,14 +14,6 @@ from graph.verdict import audit, chain_of_authority, jurisdiction, review, trace
 from loaders.bundle import load_bundle
 from loaders.demo import example_bundles
 from loaders.records import BundleError
-from loaders.synth import synthesize
-
-
-@pytest.fixture(scope="module")
-def county_dir(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("county")
-    synthesize("county", d, seed=0)
-    return d
 
 
 def _pair(path: Path):

@@ -19,14 +19,6 @@ from loaders.bundle import load_bundle
 from loaders.columnar import load_columnar
 from loaders.demo import example_bundles
 from loaders.records import BundleError
-from loaders.synth import synthesize
-
-
-@pytest.fixture(scope="module")
-def county_dir(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("county")
-    synthesize("county", d, seed=0)
-    return d
 
 
 def _assert_identical(g, ref) -> None:

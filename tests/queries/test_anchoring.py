@@ -153,8 +153,11 @@ def test_duty_overlaps_work_follows_the_answer_not_the_pairs_of_clauses(demo_neo
     assert _widest_step(store, "duty_overlaps", day) < 3 * OVERLAPS
     store.run(_ADD_REGION_CLAUSE, {"matter": "m_coal"}, write=True)
     rows = run("duty_overlaps", day, store)
-    added = {(r["matter"], r["role"], r["body_a"], r["clause_a"], r["body_b"], r["clause_b"])
-             for r in rows} - {(r["matter"], r["role"], r["body_a"], r["clause_a"], r["body_b"], r["clause_b"]) for r in before}
+
+    def pairs(rs):
+        return {(r["matter"], r["role"], r["body_a"], r["clause_a"], r["body_b"], r["clause_b"]) for r in rs}
+
+    added = pairs(rows) - pairs(before)
     assert added == {("m_coal", "lead", f"zz_county_body{i}", f"zz_county_c{i}", "zz_region_body", "zz_region_c")
                      for i in range(1, OVERLAPS + 1)}
     assert len(rows) == len(before) + OVERLAPS
